@@ -1,0 +1,44 @@
+#pragma once
+// What a reader hands back: the volume, labels that came with it (InVesalius masks, a
+// segmentation), the DICOM identity needed only to export DICOM SEG, and warnings the user
+// should see. Identity lives here, apart from the voxels, and is never logged.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/Labelmap.h"
+#include "core/Volume.h"
+
+namespace delineo::io {
+
+// Identifying and referential DICOM attributes of a loaded series. Never printed or logged;
+// used to write a DICOM SEG that references its source.
+struct DicomSource {
+  std::string patientName;
+  std::string patientId;
+  std::string patientBirthDate;
+  std::string patientSex;
+  std::string studyInstanceUid;
+  std::string studyDate;
+  std::string studyTime;
+  std::string studyId;
+  std::string accessionNumber;
+  std::string referringPhysician;
+  std::string seriesInstanceUid;
+  std::string seriesNumber;
+  std::string frameOfReferenceUid;
+  std::string sopClassUid;                   // of the source images
+  std::vector<std::string> sopInstanceUids;  // per slice k (one entry for a multi-frame file)
+  std::vector<std::string> files;            // source file per slice k
+};
+
+struct LoadedImage {
+  core::Volume volume;
+  std::optional<core::Labelmap> labels;  // labels that came with the image, on its grid
+  std::optional<DicomSource> dicom;      // set for DICOM inputs
+  std::string format;                    // "DICOM", "NIfTI", "NRRD", "MetaImage", "InVesalius"
+  std::vector<std::string> warnings;     // things the user should know (non-fatal)
+};
+
+}  // namespace delineo::io
