@@ -1,1 +1,50 @@
-int main() { return 0; }
+// delineo: immersive volumetric annotation of medical images. Command-line entry point.
+
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "app/Samples.h"
+#include "app/cli/ConvertCommand.h"
+#include "app/cli/InfoCommand.h"
+#include "app/cli/Progress.h"
+
+namespace {
+
+// Opens a sample study. Until the desktop viewer lands, "opening" prints what was loaded.
+int openSample(const std::string& name) {
+  delineo::app::ProgressPrinter progress(true);
+  auto image = delineo::app::loadSample(name, progress.control());
+  progress.finish();
+  if (!image) {
+    std::cerr << "delineo: error: " << image.message() << "\n";
+    return 1;
+  }
+  std::string path;
+  for (const auto& s : delineo::app::samples())
+    if (s.name == name) path = s.volumePath;
+  delineo::app::printImageInfo(std::cout, "sample '" + name + "': " + path, *image);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"Delineo: volumetric annotation of CT and MR studies"};
+  cli.set_version_flag("--version", DELINEO_VERSION);
+  std::string sample = "ct";
+  std::string sampleHelp = "Sample study to open when no command is given:";
+  for (const auto& s : delineo::app::samples()) sampleHelp += "\n  " + s.name + ": " + s.description;
+  cli.add_option("--sample", sample, sampleHelp)->capture_default_str();
+
+  delineo::app::InfoOptions info;
+  delineo::app::addInfoCommand(cli, info);
+  delineo::app::ConvertOptions convert;
+  delineo::app::addConvertCommand(cli, convert);
+
+  CLI11_PARSE(cli, argc, argv);
+
+  if (cli.got_subcommand("info")) return delineo::app::runInfo(info);
+  if (cli.got_subcommand("convert")) return delineo::app::runConvert(convert);
+  return openSample(sample);
+}

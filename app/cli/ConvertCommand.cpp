@@ -1,1 +1,59 @@
-// placeholder
+#include "app/cli/ConvertCommand.h"
+
+#include <iostream>
+
+#include "app/cli/Progress.h"
+#include "core/io/ImageIO.h"
+#include "core/io/SegNrrd.h"
+
+namespace delineo::app {
+
+void addConvertCommand(CLI::App& cli, ConvertOptions& options) {
+  auto* cmd = cli.add_subcommand("convert", "Convert a study or labelmap to another format (by OUT's extension)");
+  cmd->add_option("input", options.input, "DICOM file or folder, .nii/.nii.gz, .nrrd/.nhdr, .mha/.mhd, .inv3, .seg.nrrd")
+      ->required();
+  cmd->add_option("output", options.output, ".nii, .nii.gz, .nrrd, .mha, or .seg.nrrd for a labelmap")->required();
+  cmd->add_option("--series", options.seriesUid, "DICOM SeriesInstanceUID when the folder holds several");
+  cmd->add_flag("--labelmap", options.labelmap, "Treat the input as a labelmap (names/colours kept)");
+  cmd->add_option("--labels-out", options.labelsOut, "Also write the input's labels (e.g. InVesalius masks) here");
+  cmd->add_flag("-q,--quiet", options.quiet, "No progress output");
+}
+
+int runConvert(const ConvertOptions& options) {
+  auto fail = [](const std::string& message) {
+    std::cerr << "delineo: error: " << message << "\n";
+    return 1;
+  };
+  if (!io::isWritablePath(options.output))
+    return fail(options.output + ": cannot write this format (use .nii, .nii.gz, .nrrd, .mha or .seg.nrrd)");
+  if (!options.labelsOut.empty() && !io::isWritablePath(options.labelsOut))
+    return fail(options.labelsOut + ": cannot write a labelmap in this format");
+
+  bool asLabelmap = options.labelmap || io::isSegNrrdPath(options.output) || io::isSegNrrdPath(options.input);
+  if (asLabelmap) {
+    auto labelmap = io::readLabelmap(options.input);
+    if (!labelmap) return fail(labelmap.message());
+    if (auto r = io::writeLabelmap(*labelmap, options.output); !r) return fail(r.message());
+    if (!options.quiet)
+      std::cerr << "wrote " << options.output << " (" << labelmap->labels().size() << " labels)\n";
+    return 0;
+  }
+
+  ProgressPrinter progress(!options.quiet);
+  io::ReadOptions read;
+  read.seriesUid = options.seriesUid;
+  auto image = io::readImage(options.input, read, progress.control());
+  progress.finish();
+  if (!image) return fail(image.message());
+  for (const auto& w : image->warnings) std::cerr << "warning: " << w << "\n";
+  if (auto r = io::writeVolume(image->volume, options.output); !r) return fail(r.message());
+  if (!options.quiet) std::cerr << "wrote " << options.output << "\n";
+  if (!options.labelsOut.empty()) {
+    if (!image->labels) return fail(options.input + ": has no labels to write to " + options.labelsOut);
+    if (auto r = io::writeLabelmap(*image->labels, options.labelsOut); !r) return fail(r.message());
+    if (!options.quiet) std::cerr << "wrote " << options.labelsOut << "\n";
+  }
+  return 0;
+}
+
+}  // namespace delineo::app

@@ -14,10 +14,24 @@ namespace delineo::io {
 core::Result<void> writeAtomically(const std::string& path,
                                    const std::function<core::Result<void>(const std::string& tempPath)>& write);
 
+// For formats whose header names a detached data file (.nhdr, .mhd): write(tempPath) is given
+// a path with the target's own file name inside a hidden temporary folder beside the target;
+// every file it creates there is fsynced and moved into the target folder, data files first
+// and the header last. Each file is replaced atomically; the pair is not (a crash between the
+// renames leaves the new data beside the old header). On failure nothing in the target folder
+// changes and the temporary folder is removed.
+core::Result<void> writeAtomicallyWithCompanions(
+    const std::string& path, const std::function<core::Result<void>(const std::string& tempPath)>& write);
+
 // Writes `bytes` to `path` atomically.
 core::Result<void> writeFileAtomically(const std::string& path, const std::string& bytes);
 
-// Lower-cased "compound" extension: ".nii.gz", ".seg.nrrd", ".nrrd", ".mha", "" if none.
+// Lower-cased "compound" extension: ".nii.gz", ".seg.nrrd", ".labels.txt", ".nrrd", ".mha",
+// "" if none. A compression suffix (.gz, .bz2, .xz) keeps the extension before it.
 std::string fileExtension(const std::string& path);
+
+// "<folder>/.<stem>.tmp-<unique><ext>" for "<folder>/<stem><ext>": hidden, same folder (so the
+// rename stays on one file system), same compound extension.
+std::string temporaryPathFor(const std::string& path);
 
 }  // namespace delineo::io

@@ -1,0 +1,24 @@
+#pragma once
+// `delineo convert IN OUT [--series UID] [--labelmap] [--labels-out FILE]`: any readable input
+// to any writable format, chosen by OUT's extension. Writes are atomic: a failure leaves no
+// partial OUT and an existing OUT untouched.
+
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+namespace delineo::app {
+
+struct ConvertOptions {
+  std::string input;      // file or DICOM folder
+  std::string output;     // .nii, .nii.gz, .nrrd, .mha, .seg.nrrd
+  std::string seriesUid;  // DICOM: which series, when the folder holds several
+  bool labelmap = false;  // treat IN as a labelmap (implied when OUT or IN is .seg.nrrd)
+  std::string labelsOut;  // also write the labels that came with IN (e.g. .inv3 masks)
+  bool quiet = false;     // no progress on stderr
+};
+
+void addConvertCommand(CLI::App& cli, ConvertOptions& options);
+int runConvert(const ConvertOptions& options);
+
+}  // namespace delineo::app
