@@ -5,9 +5,14 @@
 #include <CLI/CLI.hpp>
 
 #include "app/Samples.h"
+#include "app/cli/ApplyCommand.h"
+#include "app/cli/CompareCommand.h"
 #include "app/cli/ConvertCommand.h"
 #include "app/cli/InfoCommand.h"
 #include "app/cli/Progress.h"
+#include "app/cli/RenderCommand.h"
+#include "app/cli/ReplayCommand.h"
+#include "app/cli/StatsCommand.h"
 
 namespace {
 
@@ -42,9 +47,25 @@ int main(int argc, char** argv) {
   delineo::app::ConvertOptions convert;
   delineo::app::addConvertCommand(cli, convert);
 
+  delineo::app::ApplyOptions apply;
+  delineo::app::addApplyCommand(cli, apply);
+  delineo::app::StatsOptions stats;
+  delineo::app::addStatsCommand(cli, stats);
+  delineo::app::CompareOptions compare;
+  delineo::app::addCompareCommand(cli, compare);
+  delineo::app::ReplayOptions replay;
+  delineo::app::addReplayCommand(cli, replay);
+
+  delineo::app::RenderOptions render;
+  delineo::app::addRenderCommand(cli, render);
   CLI11_PARSE(cli, argc, argv);
 
   if (cli.got_subcommand("info")) return delineo::app::runInfo(info);
   if (cli.got_subcommand("convert")) return delineo::app::runConvert(convert);
+  if (cli.got_subcommand("apply")) return delineo::app::runApply(apply);
+  if (cli.got_subcommand("stats")) return delineo::app::runStats(stats);
+  if (cli.got_subcommand("compare")) return delineo::app::runCompare(compare);
+  if (cli.got_subcommand("render")) return delineo::app::runRender(render);
+  if (cli.got_subcommand("replay")) return delineo::app::runReplay(replay);
   return openSample(sample);
 }

@@ -59,6 +59,15 @@ void copyPermissions(const std::string& from, const std::string& to) {
   if (::stat(from.c_str(), &st) == 0) ::chmod(to.c_str(), st.st_mode & 07777);
 }
 
+// Replacing a symbolic link would cut the user's link; the file it points at is replaced instead.
+std::string resolveLink(const std::string& path) {
+  std::error_code ec;
+  if (!fs::is_symlink(path, ec)) return path;
+  fs::path target = fs::read_symlink(path, ec);
+  if (ec) return path;
+  return target.is_absolute() ? target.string() : (fs::path(path).parent_path() / target).string();
+}
+
 }  // namespace
 
 std::string fileExtension(const std::string& path) {
@@ -95,9 +104,10 @@ std::string temporaryPathFor(const std::string& path) {
 }
 
 core::Result<void> writeAtomically(
-    const std::string& path, const std::function<core::Result<void>(const std::string& tempPath)>& write) {
-  if (path.empty()) return core::makeError("cannot write a file with an empty name");
+    const std::string& userPath, const std::function<core::Result<void>(const std::string& tempPath)>& write) {
+  if (userPath.empty()) return core::makeError("cannot write a file with an empty name");
   std::error_code ec;
+  const std::string path = resolveLink(userPath);
   if (fs::is_directory(path, ec)) return core::makeError(path + ": is a folder, not a file");
   std::string folder = parentFolder(path);
   if (!fs::is_directory(folder, ec)) return core::makeError(path + ": folder " + folder + " does not exist");

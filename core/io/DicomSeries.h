@@ -26,6 +26,10 @@ struct SeriesSummary {
 struct DicomLoadOptions {
   std::string seriesUid;  // which series to load; empty = the only one (error if several)
   int threads = 0;        // decode threads; 0 = hardware concurrency
+  // Load a single image that has no patient position or orientation at all (secondary
+  // capture, X-ray cine) as a stack of frames with an assumed orientation, with a warning.
+  // Off by default: such an image cannot be placed in patient space.
+  bool allowMissingGeometry = false;
 };
 
 // True when `path` looks like a DICOM file (DICM preamble or a parseable dataset).

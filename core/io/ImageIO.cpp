@@ -44,9 +44,12 @@ core::Result<LoadedImage> readImage(const std::string& path, const ReadOptions& 
     return loadDicomSeries(path, dicom, control);
   }
   if (isSegNrrdPath(path)) {
-    auto labelmap = readSegNrrd(path);
+    std::vector<std::string> warnings;
+    auto labelmap = readSegNrrd(path, &warnings);
     if (!labelmap) return labelmap.error();
-    return labelmapAsImage(std::move(labelmap).value(), "Slicer segmentation");
+    auto image = labelmapAsImage(std::move(labelmap).value(), "Slicer segmentation");
+    image.warnings = std::move(warnings);
+    return image;
   }
   if (isInVesaliusPath(path)) return readInVesalius(path, control);
   if (isItkImagePath(path)) return readItkImage(path, control);

@@ -5,26 +5,27 @@
 #include <itkImageFileWriter.h>
 #include <itkImageIOBase.h>
 #include <itkImageIOFactory.h>
+#include <itkNiftiImageIO.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
-#include <limits>
 #include <sstream>
+#include <type_traits>
 
 #include "core/io/AtomicFile.h"
+#include "core/io/ItkSupport.h"
 #include "core/io/ItkSnapLabels.h"
 
 namespace delineo::io {
 
 namespace fs = std::filesystem;
 using IOComponent = itk::IOComponentEnum;
+using detail::itkReason;
 
-namespace {
-
-template <typename T>
-using Image3 = itk::Image<T, 3>;
+namespace detail {
 
 // ITK's descriptions run over several lines (location, "Tried to create one of the
 // following:" lists); the first meaningful line is what a user can act on.
@@ -36,6 +37,11 @@ std::string itkReason(const itk::ExceptionObject& e) {
     if (b == std::string::npos) continue;
     std::size_t end = line.find_last_not_of(" \t\r");
     line = line.substr(b, end - b + 1);
+    // "ITK ERROR: NiftiImageIO(0x55ba4d0b8490): ..." - the object address means nothing to a user.
+    if (line.rfind("ITK ERROR: ", 0) == 0) {
+      std::size_t close = line.find("): ");
+      line = close == std::string::npos ? line.substr(11) : line.substr(close + 3);
+    }
     reason += reason.empty() ? line : " " + line;
     // A line ending in ':' introduces the detail on the next line.
     if (reason.back() != ':') break;
@@ -45,6 +51,44 @@ std::string itkReason(const itk::ExceptionObject& e) {
   if (reason.size() > kMaxLength) reason = reason.substr(0, kMaxLength) + "...";
   return reason;
 }
+
+core::Result<core::Geometry> geometryFromImageIO(const itk::ImageIOBase& io, const std::string& path) {
+  const unsigned n = io.GetNumberOfDimensions();
+  if (n < 2) return core::makeError(path + ": is a " + std::to_string(n) + "-D image; only 2-D and 3-D images are supported");
+  std::string dimsText;
+  for (unsigned a = 0; a < n; ++a) dimsText += (a ? "x" : "") + std::to_string(io.GetDimensions(a));
+  for (unsigned a = 3; a < n; ++a)
+    if (io.GetDimensions(a) != 1)
+      return core::makeError(path + ": is a " + std::to_string(n) + "-D image (" + dimsText +
+                             "); only 3-D images are supported (a time series or multi-channel image "
+                             "must be split first)");
+
+  core::Geometry g;
+  const unsigned spatial = std::min(n, 3u);
+  for (unsigned a = 0; a < spatial; ++a) {
+    g.dims[a] = static_cast<std::int64_t>(io.GetDimensions(a));
+    g.spacingMm[static_cast<int>(a)] = io.GetSpacing(a);
+    g.originMm[static_cast<int>(a)] = io.GetOrigin(a);
+    std::vector<double> column = io.GetDirection(a);
+    core::Vec3 c;
+    for (unsigned r = 0; r < std::min<std::size_t>(column.size(), 3); ++r) c[static_cast<int>(r)] = column[r];
+    g.direction.setColumn(static_cast<int>(a), c);
+  }
+  if (spatial == 2) {
+    // A single slice: k is the normal of the slice plane.
+    g.dims[2] = 1;
+    g.direction.setColumn(2, core::normalize(core::cross(g.direction.column(0), g.direction.column(1))));
+  }
+  if (auto valid = g.validate(path); !valid) return valid.error();
+  return g;
+}
+
+}  // namespace detail
+
+namespace {
+
+template <typename T>
+using Image3 = itk::Image<T, 3>;
 
 const char* componentName(IOComponent c) {
   switch (c) {
@@ -80,15 +124,47 @@ struct OpenedImage {
   IOComponent component = IOComponent::UNKNOWNCOMPONENTTYPE;
 };
 
-core::Result<OpenedImage> openImage(const std::string& path) {
+// NIfTI-2 starts with sizeof_hdr 540 (either byte order, possibly gzip'd). ITK 5.2 reads
+// NIfTI-1 only and would call such a file an unknown format.
+bool isNifti2(const std::string& path) {
+  gzFile f = gzopen(path.c_str(), "rb");
+  if (!f) return false;
+  unsigned char b[4] = {};
+  int n = gzread(f, b, 4);
+  gzclose(f);
+  if (n != 4) return false;
+  std::uint32_t little = b[0] | (b[1] << 8) | (b[2] << 16) | (std::uint32_t(b[3]) << 24);
+  std::uint32_t big = b[3] | (b[2] << 8) | (b[1] << 16) | (std::uint32_t(b[0]) << 24);
+  return little == 540 || big == 540;
+}
+
+core::Result<OpenedImage> openImage(const std::string& path, std::vector<std::string>* warnings = nullptr) {
   std::error_code ec;
   if (!fs::exists(path, ec)) return core::makeError(path + ": file not found");
   if (fs::is_directory(path, ec)) return core::makeError(path + ": is a folder, not an image file");
+  if (isNifti2(path))
+    return core::makeError(path + ": is a NIfTI-2 file, which this version cannot read; save it as NIfTI-1 "
+                           "(e.g. nibabel or 3D Slicer) or as NRRD");
+  std::string ext = fileExtension(path);
+  if (ext == ".hdr") {
+    fs::path stem = fs::path(path).replace_extension();
+    if (!fs::exists(stem.string() + ".img", ec) && !fs::exists(stem.string() + ".img.gz", ec))
+      return core::makeError(path + ": the header's data file " + stem.filename().string() + ".img is missing");
+  }
   OpenedImage opened;
   try {
     opened.io = itk::ImageIOFactory::CreateImageIO(path.c_str(), itk::IOFileModeEnum::ReadMode);
     if (!opened.io)
       return core::makeError(path + ": not a NIfTI, NRRD or MetaImage file that can be read (unknown format or corrupt header)");
+    if (auto* nifti = dynamic_cast<itk::NiftiImageIO*>(opened.io.GetPointer())) {
+      if (nifti->DetermineFileType(path.c_str()) == itk::NiftiImageIO::Analyze75) {
+        // ITK's default flavour prints a deprecation notice to stderr; the user hears it from us.
+        nifti->SetLegacyAnalyze75Mode(itk::NiftiImageIOEnums::Analyze75Flavor::AnalyzeITK4);
+        if (warnings)
+          warnings->push_back(fs::path(path).filename().string() +
+                              ": an Analyze 7.5 file; its orientation is not reliable (check left and right)");
+      }
+    }
     opened.io->SetFileName(path);
     opened.io->ReadImageInformation();
   } catch (const itk::ExceptionObject& e) {
@@ -105,33 +181,9 @@ core::Result<OpenedImage> openImage(const std::string& path) {
   if (std::string(componentName(opened.component)) == "unknown")
     return core::makeError(path + ": unsupported voxel type " + io.GetComponentTypeAsString(opened.component));
 
-  const unsigned n = io.GetNumberOfDimensions();
-  if (n < 2) return core::makeError(path + ": is a " + std::to_string(n) + "-D image; only 2-D and 3-D images are supported");
-  std::string dimsText;
-  for (unsigned a = 0; a < n; ++a) dimsText += (a ? "x" : "") + std::to_string(io.GetDimensions(a));
-  for (unsigned a = 3; a < n; ++a)
-    if (io.GetDimensions(a) != 1)
-      return core::makeError(path + ": is a " + std::to_string(n) + "-D image (" + dimsText +
-                             "); only 3-D images are supported (a time series or multi-channel image "
-                             "must be split first)");
-
-  core::Geometry& g = opened.geometry;
-  const unsigned spatial = std::min(n, 3u);
-  for (unsigned a = 0; a < spatial; ++a) {
-    g.dims[a] = static_cast<std::int64_t>(io.GetDimensions(a));
-    g.spacingMm[static_cast<int>(a)] = io.GetSpacing(a);
-    g.originMm[static_cast<int>(a)] = io.GetOrigin(a);
-    std::vector<double> column = io.GetDirection(a);
-    core::Vec3 c;
-    for (unsigned r = 0; r < std::min<std::size_t>(column.size(), 3); ++r) c[static_cast<int>(r)] = column[r];
-    g.direction.setColumn(static_cast<int>(a), c);
-  }
-  if (spatial == 2) {
-    // A single slice: k is the normal of the slice plane.
-    g.dims[2] = 1;
-    g.direction.setColumn(2, core::normalize(core::cross(g.direction.column(0), g.direction.column(1))));
-  }
-  if (auto valid = g.validate(path); !valid) return valid.error();
+  auto geometry = detail::geometryFromImageIO(io, path);
+  if (!geometry) return geometry.error();
+  opened.geometry = *geometry;
   return opened;
 }
 
@@ -202,32 +254,9 @@ core::ScalarType scalarTypeFor(IOComponent c) {
 }
 
 template <typename T>
-itk::SmartPointer<Image3<T>> wrapVoxels(const core::Geometry& g, const T* voxels) {
-  auto image = Image3<T>::New();
-  typename Image3<T>::RegionType region;
-  typename Image3<T>::SpacingType spacing;
-  typename Image3<T>::PointType origin;
-  typename Image3<T>::DirectionType direction;
-  for (unsigned a = 0; a < 3; ++a) {
-    region.SetSize(a, static_cast<itk::SizeValueType>(g.dims[a]));
-    spacing[a] = g.spacingMm[static_cast<int>(a)];
-    origin[a] = g.originMm[static_cast<int>(a)];
-    for (unsigned r = 0; r < 3; ++r) direction(r, a) = g.direction.m[r][a];
-  }
-  image->SetRegions(region);
-  image->SetSpacing(spacing);
-  image->SetOrigin(origin);
-  image->SetDirection(direction);
-  // The writer only reads the buffer; borrowing it avoids copying a whole volume.
-  image->GetPixelContainer()->SetImportPointer(const_cast<T*>(voxels),
-                                               static_cast<itk::SizeValueType>(g.voxelCount()), false);
-  return image;
-}
-
-template <typename T>
 core::Result<void> writeImage(const core::Geometry& g, const T* voxels, const std::string& path,
                               const std::string& finalPath) {
-  auto image = wrapVoxels(g, voxels);
+  auto image = detail::wrapVoxels<T>(g, voxels);
   auto writer = itk::ImageFileWriter<Image3<T>>::New();
   writer->SetFileName(path);
   writer->SetInput(image);
@@ -272,10 +301,10 @@ std::string labelSidecarPath(const std::string& imagePath) {
 core::Result<LoadedImage> readItkImage(const std::string& path, const core::TaskControl& control) {
   control.progress(0.0, "reading header");
   if (control.cancelled()) return core::makeError(path + ": loading cancelled");
-  auto opened = openImage(path);
+  LoadedImage loaded;
+  auto opened = openImage(path, &loaded.warnings);
   if (!opened) return opened.error();
 
-  LoadedImage loaded;
   loaded.format = formatName(path);
   core::ScalarType type = scalarTypeFor(opened->component);
   loaded.volume = core::Volume(opened->geometry, type);
@@ -302,7 +331,7 @@ core::Result<LoadedImage> readItkImage(const std::string& path, const core::Task
   return loaded;
 }
 
-core::Result<core::Labelmap> readItkLabelmap(const std::string& path) {
+core::Result<core::Labelmap> readItkLabelVoxels(const std::string& path) {
   auto opened = openImage(path);
   if (!opened) return opened.error();
   core::Labelmap labelmap(opened->geometry);
@@ -319,29 +348,43 @@ core::Result<core::Labelmap> readItkLabelmap(const std::string& path) {
     return core::makeError(s.str());
   };
 
-  if (opened->component == IOComponent::UCHAR) {
-    auto image = readPixels<std::uint8_t>(*opened, path);
+  // Read in a type that holds every value of the file exactly (8-bit and 16-bit integers stay
+  // compact), then check each value is a label id.
+  auto convert = [&](auto zero) -> core::Result<void> {
+    using T = decltype(zero);
+    auto image = readPixels<T>(*opened, path);
     if (!image) return image.error();
-    std::memcpy(dst.data(), (*image)->GetBufferPointer(), dst.size());
-  } else if (opened->component == IOComponent::FLOAT || opened->component == IOComponent::DOUBLE) {
-    auto image = readPixels<double>(*opened, path);
-    if (!image) return image.error();
-    const double* src = (*image)->GetBufferPointer();
+    const T* src = (*image)->GetBufferPointer();
     for (std::size_t i = 0; i < dst.size(); ++i) {
-      if (!(src[i] >= 0 && src[i] <= 255) || src[i] != std::floor(src[i])) return badVoxel(i, src[i]);
-      dst[i] = static_cast<std::uint8_t>(src[i]);
+      T value = src[i];
+      bool isId;
+      if constexpr (std::is_floating_point_v<T>) isId = value >= 0 && value <= 255 && value == std::floor(value);
+      else if constexpr (std::is_signed_v<T>) isId = value >= 0 && value <= 255;
+      else isId = value <= 255;
+      if (!isId) return badVoxel(i, static_cast<double>(value));
+      dst[i] = static_cast<std::uint8_t>(value);
     }
-  } else {
-    // 64-bit integers beyond int64 range do not occur in labelmaps; ITK would clamp them.
-    auto image = readPixels<std::int64_t>(*opened, path);
-    if (!image) return image.error();
-    const std::int64_t* src = (*image)->GetBufferPointer();
-    for (std::size_t i = 0; i < dst.size(); ++i) {
-      if (src[i] < 0 || src[i] > 255) return badVoxel(i, static_cast<double>(src[i]));
-      dst[i] = static_cast<std::uint8_t>(src[i]);
-    }
+    return {};
+  };
+  core::Result<void> read;
+  switch (opened->component) {
+    case IOComponent::UCHAR: read = convert(std::uint8_t{}); break;
+    case IOComponent::CHAR:
+    case IOComponent::SHORT: read = convert(std::int16_t{}); break;
+    case IOComponent::USHORT: read = convert(std::uint16_t{}); break;
+    case IOComponent::FLOAT: read = convert(float{}); break;
+    case IOComponent::DOUBLE: read = convert(double{}); break;
+    // Unsigned 64-bit values beyond int64 do not occur in labelmaps.
+    default: read = convert(std::int64_t{}); break;
   }
+  if (!read) return read.error();
+  return labelmap;
+}
 
+core::Result<core::Labelmap> readItkLabelmap(const std::string& path) {
+  auto read = readItkLabelVoxels(path);
+  if (!read) return read.error();
+  core::Labelmap labelmap = std::move(*read);
   std::string sidecar = labelSidecarPath(path);
   std::error_code ec;
   if (fs::exists(sidecar, ec)) {

@@ -1,7 +1,8 @@
 #pragma once
 // NIfTI (.nii, .nii.gz), NRRD (.nrrd, .nhdr) and MetaImage (.mha, .mhd) through ITK. ITK works
 // in LPS, so NIfTI's RAS is converted inside ITK's reader/writer: this boundary only.
-// Writes are atomic (temporary file in the same folder, then rename).
+// Writes are atomic (temporary file in the same folder, then rename). For .nhdr and .mhd the
+// header and its data file are each replaced atomically, data file first (AtomicFile.h).
 
 #include <string>
 
@@ -24,6 +25,8 @@ core::Result<LoadedImage> readItkImage(const std::string& path, const core::Task
 // Reads a labelmap (integer voxels 0..255). Label names and colours come from an ITK-SNAP
 // label description sidecar (see labelSidecarPath) when present.
 core::Result<core::Labelmap> readItkLabelmap(const std::string& path);
+// The voxels of readItkLabelmap with an empty table (no sidecar, no default labels).
+core::Result<core::Labelmap> readItkLabelVoxels(const std::string& path);
 
 core::Result<void> writeItkVolume(const core::Volume& volume, const std::string& path);
 // Writes voxels as uint8 and the label table to the ITK-SNAP sidecar beside it.

@@ -1,11 +1,11 @@
 #include "core/io/TarGzReader.h"
 
+#include <zlib.h>
+
 #include <algorithm>
 #include <array>
 #include <cstring>
 #include <filesystem>
-
-#include <zlib.h>
 
 namespace delineo::io {
 
@@ -81,6 +81,13 @@ std::optional<std::string> paxPath(const std::vector<std::uint8_t>& data) {
   return std::nullopt;
 }
 
+// zlib's gzerror prefixes the path, which our messages already name.
+std::string zlibMessage(const char* message, const std::string& path) {
+  std::string text = message && *message ? message : "read error";
+  if (text.rfind(path + ": ", 0) == 0) text.erase(0, path.size() + 2);
+  return text;
+}
+
 }  // namespace
 
 struct TarGzReader::Stream {
@@ -133,12 +140,12 @@ core::Result<void> TarGzReader::readExact(std::uint8_t* out, std::size_t n, cons
       int code = Z_OK;
       const char* message = gzerror(mStream->file, &code);
       return core::makeError(mStream->path + " is damaged: decompression failed in " + what + " (" +
-                             (message && *message ? message : "read error") + ").");
+                             zlibMessage(message, mStream->path) + ").");
     }
     if (got == 0) {
       int code = Z_OK;
       const char* message = gzerror(mStream->file, &code);
-      std::string detail = (code != Z_OK && message && *message) ? std::string(" (") + message + ")" : "";
+      std::string detail = code != Z_OK ? " (" + zlibMessage(message, mStream->path) + ")" : "";
       return core::makeError(mStream->path + " is truncated: it ends inside " + what + detail + ".");
     }
     done += static_cast<std::size_t>(got);
@@ -173,7 +180,7 @@ core::Result<void> TarGzReader::drainToEnd() {
     const char* message = gzerror(mStream->file, &code);
     if (got < 0 || (code != Z_OK && code != Z_STREAM_END))
       return core::makeError(mStream->path + " is damaged: the end of its compressed stream is invalid (" +
-                             (message && *message ? message : "read error") + ").");
+                             zlibMessage(message, mStream->path) + ").");
     break;
   }
   return {};
@@ -196,7 +203,8 @@ core::Result<std::optional<TarMember>> TarGzReader::next() {
     }
     if (!checksumMatches(block.data())) {
       if (mStream->memberIndex == 0)
-        return core::makeError(mStream->path + " is not a tar archive (its first header is not a tar header).");
+        return core::makeError(mStream->path +
+                               " is not a tar archive (its first header is not a tar header).");
       return core::makeError(mStream->path + " is damaged: " + where + " has a wrong checksum.");
     }
     auto size = parseNumber(block.data() + 124, 12);

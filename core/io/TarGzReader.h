@@ -16,9 +16,9 @@
 namespace delineo::io {
 
 struct TarMember {
-  std::string name;        // path inside the archive, long names resolved
-  std::uint64_t size = 0;  // data bytes, as the header states
-  bool regularFile = true; // false for directories, links and other special members
+  std::string name;         // path inside the archive, long names resolved
+  std::uint64_t size = 0;   // data bytes, as the header states
+  bool regularFile = true;  // false for directories, links and other special members
 };
 
 class TarGzReader {

@@ -1,0 +1,71 @@
+#include "renderer/EmptySpaceMap.h"
+
+#include <algorithm>
+
+#include "renderer/Device.h"
+#include "renderer/StagingUpload.h"
+
+namespace delineo::renderer {
+
+std::vector<std::uint8_t> chebyshevDistance(std::span<const std::uint8_t> nonEmpty,
+                                            const std::array<int, 3>& dims) {
+  // Two raster passes with the 26-neighbourhood give the exact chessboard distance.
+  const int nx = dims[0], ny = dims[1], nz = dims[2];
+  std::vector<std::uint8_t> d(nonEmpty.size());
+  for (size_t i = 0; i < d.size(); ++i) d[i] = nonEmpty[i] ? 0 : 255;
+  auto idx = [&](int x, int y, int z) {
+    return static_cast<size_t>(x + nx * (y + static_cast<std::int64_t>(ny) * z));
+  };
+  auto pass = [&](int dir) {
+    int zs = dir > 0 ? 0 : nz - 1, ys = dir > 0 ? 0 : ny - 1, xs = dir > 0 ? 0 : nx - 1;
+    for (int z = zs; z >= 0 && z < nz; z += dir)
+      for (int y = ys; y >= 0 && y < ny; y += dir)
+        for (int x = xs; x >= 0 && x < nx; x += dir) {
+          std::uint8_t& v = d[idx(x, y, z)];
+          if (v == 0) continue;
+          int best = v;
+          // Neighbours already visited in this pass: earlier z, or same z earlier y, or same
+          // row earlier x (in the pass direction).
+          for (int dz = -1; dz <= 0; ++dz)
+            for (int dy = -1; dy <= 1; ++dy)
+              for (int dx = -1; dx <= 1; ++dx) {
+                if (dz == 0 && (dy > 0 || (dy == 0 && dx >= 0))) continue;
+                int X = x + dx * dir, Y = y + dy * dir, Z = z + dz * dir;
+                if (X < 0 || Y < 0 || Z < 0 || X >= nx || Y >= ny || Z >= nz) continue;
+                best = std::min(best, d[idx(X, Y, Z)] + 1);
+              }
+          v = static_cast<std::uint8_t>(std::min(best, 255));
+        }
+  };
+  pass(1);
+  pass(-1);
+  return d;
+}
+
+core::Result<void> EmptySpaceMap::rebuild(Device& device, std::span<const std::uint8_t> nonEmpty,
+                                          const std::array<int, 3>& dims) {
+  bool first = !mTexture;
+  if (first) {
+    ImageDesc desc;
+    desc.format = VK_FORMAT_R8_UINT;
+    desc.extent = {static_cast<uint32_t>(dims[0]), static_cast<uint32_t>(dims[1]),
+                   static_cast<uint32_t>(dims[2])};
+    auto image = Image::create(device, desc);
+    if (!image) return image.error();
+    mTexture = std::move(image).value();
+  }
+  auto distances = chebyshevDistance(nonEmpty, dims);
+  auto staging = StagingUpload::create(device, distances.size());
+  if (!staging) return staging.error();
+  std::copy(distances.begin(), distances.end(), staging->bytes().data());
+  ImageRegion region;
+  region.extent = mTexture.extent();
+  auto value = std::move(*staging).copyToImage(
+      device, mTexture, {&region, 1},
+      first ? VK_IMAGE_LAYOUT_UNDEFINED : VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL,
+      VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL);
+  if (!value) return value.error();
+  return {};
+}
+
+}  // namespace delineo::renderer

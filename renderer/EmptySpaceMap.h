@@ -1,0 +1,36 @@
+#pragma once
+// EmptySpaceMap: per brick, the Chebyshev distance in bricks to the nearest brick that may
+// contribute to a ray (0 for those, capped at 255), as an R8_UINT 3D texture. A ray in a brick
+// with distance d leaps to the exit of the (2d-1)^3 cube of empty bricks around it: a distance
+// map skips further per fetch than a flag per brick. Rebuilt when what counts as empty changes
+// (transfer function, window, iso value, mode, labels).
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "core/Result.h"
+#include "renderer/Image.h"
+
+namespace delineo::renderer {
+
+class Device;
+
+// Chebyshev distance transform of `nonEmpty` (x fastest) on a grid of `dims` bricks.
+std::vector<std::uint8_t> chebyshevDistance(std::span<const std::uint8_t> nonEmpty,
+                                            const std::array<int, 3>& dims);
+
+class EmptySpaceMap {
+ public:
+  // Computes the distances and uploads them; the texture is created on first use.
+  core::Result<void> rebuild(Device& device, std::span<const std::uint8_t> nonEmpty,
+                             const std::array<int, 3>& dims);
+  const Image& texture() const { return mTexture; }
+  explicit operator bool() const { return static_cast<bool>(mTexture); }
+
+ private:
+  Image mTexture;
+};
+
+}  // namespace delineo::renderer

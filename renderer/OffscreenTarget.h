@@ -1,0 +1,40 @@
+#pragma once
+// OffscreenTarget: a RenderTarget in device memory that is read back to the CPU: the command
+// line's `render`, tests and benchmarks.
+
+#include <memory>
+#include <vector>
+
+#include "core/Result.h"
+#include "renderer/Image.h"
+#include "renderer/RenderTarget.h"
+#include "renderer/RgbaImage.h"
+
+namespace delineo::renderer {
+
+class Device;
+
+class OffscreenTarget : public RenderTarget {
+ public:
+  static core::Result<std::unique_ptr<OffscreenTarget>> create(Device& device, uint32_t width,
+                                                               uint32_t height, uint32_t layers = 1);
+
+  VkExtent2D extent() const override { return {mColor.extent().width, mColor.extent().height}; }
+  uint32_t layers() const override { return mColor.desc().layers; }
+  VkImage colorImage() const override { return mColor.handle(); }
+  VkImageView colorView() const override { return mColor.view(); }
+  VkImage depthImage() const override { return mDepth.handle(); }
+  VkImageView depthView() const override { return mDepth.view(); }
+
+  // Waits for the GPU and copies one layer to the CPU.
+  core::Result<RgbaImage> readColor(Device& device, uint32_t layer = 0) const;
+  core::Result<std::vector<float>> readDepth(Device& device, uint32_t layer = 0) const;
+
+ private:
+  core::Result<std::vector<std::uint8_t>> read(Device& device, const Image& image, uint32_t layer,
+                                               size_t texelBytes) const;
+  Image mColor;
+  Image mDepth;
+};
+
+}  // namespace delineo::renderer
