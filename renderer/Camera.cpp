@@ -148,8 +148,16 @@ Camera orbitCamera(const core::Geometry& geometry, const OrbitView& orbit, uint3
   cam.orthographic = orbit.orthographic;
   double w = std::max(1u, width), h = std::max(1u, height);
   if (orbit.orthographic) {
-    double pixel = std::max(extentAlong(box, right) / w, extentAlong(box, cam.down) / h) / zoom;
+    double extentX = extentAlong(box, right), extentY = extentAlong(box, cam.down);
+    double pixel = std::max(extentX / w, extentY / h) / zoom;
     cam.heightMm = pixel * h;
+    // One pixel per voxel when the image has the volume's dims across the view, even where the
+    // two spacings differ (non-square pixels): MIPs then match the voxels exactly.
+    if (orbit.azimuthDeg == 0 && orbit.elevationDeg == 0 &&
+        viewSizeInVoxels(geometry, orbit.view) == std::pair{width, height}) {
+      cam.widthMm = extentX / zoom;
+      cam.heightMm = extentY / zoom;
+    }
     cam.eyeMm = box.center - f * (2 * radius);
   } else {
     cam.fovYDeg = 30;

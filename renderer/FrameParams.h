@@ -28,7 +28,8 @@ struct Camera {
   core::Vec3 down{0, 0, -1};     // unit direction of increasing image row
   bool orthographic = false;     // parallel rays
   double fovYDeg = 30;           // perspective: vertical field of view
-  double heightMm = 200;         // orthographic: image height in mm (square pixels)
+  double heightMm = 200;         // orthographic: image height in mm
+  double widthMm = 0;            // orthographic: image width in mm; 0: square pixels
 };
 
 // A slice: pixel (x, y) shows the patient point originMm + x * columnStepMm + y * rowStepMm.

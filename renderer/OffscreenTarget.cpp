@@ -14,7 +14,7 @@ core::Result<std::unique_ptr<OffscreenTarget>> OffscreenTarget::create(Device& d
       height > limits.maxImageDimension2D)
     return core::makeError("image size " + std::to_string(width) + "x" + std::to_string(height) +
                            " is outside 1.." + std::to_string(limits.maxImageDimension2D));
-  auto target = std::make_unique<OffscreenTarget>();
+  auto target = std::make_unique<OffscreenTarget>(device);
   ImageDesc desc;
   desc.type = VK_IMAGE_TYPE_2D;
   desc.extent = {width, height, 1};
@@ -37,6 +37,11 @@ core::Result<std::unique_ptr<OffscreenTarget>> OffscreenTarget::create(Device& d
   });
   if (!value) return value.error();
   return target;
+}
+
+OffscreenTarget::~OffscreenTarget() {
+  mDevice->retire(std::move(mColor));
+  mDevice->retire(std::move(mDepth));
 }
 
 core::Result<std::vector<std::uint8_t>> OffscreenTarget::read(Device& device, const Image& image,

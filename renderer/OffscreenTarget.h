@@ -18,6 +18,9 @@ class OffscreenTarget : public RenderTarget {
  public:
   static core::Result<std::unique_ptr<OffscreenTarget>> create(Device& device, uint32_t width,
                                                                uint32_t height, uint32_t layers = 1);
+  explicit OffscreenTarget(Device& device) : mDevice(&device) {}
+  // Hands the images to the device: frames in flight may still write them.
+  ~OffscreenTarget() override;
 
   VkExtent2D extent() const override { return {mColor.extent().width, mColor.extent().height}; }
   uint32_t layers() const override { return mColor.desc().layers; }
@@ -33,6 +36,7 @@ class OffscreenTarget : public RenderTarget {
  private:
   core::Result<std::vector<std::uint8_t>> read(Device& device, const Image& image, uint32_t layer,
                                                size_t texelBytes) const;
+  Device* mDevice;
   Image mColor;
   Image mDepth;
 };

@@ -422,9 +422,10 @@ core::Result<uint64_t> VolumeRenderer::render(const FrameParams& frame, RenderTa
       ViewGpu& v = u->views[views++];
       double pixel = c.orthographic ? c.heightMm / extent.height
                                     : 2 * std::tan(c.fovYDeg * 3.14159265358979323846 / 360) / extent.height;
+      double pixelX = c.orthographic && c.widthMm > 0 ? c.widthMm / extent.width : pixel;
       set4(v.eye, c.eyeMm, c.orthographic ? 1 : 0);
       set4(v.forward, core::normalize(c.forward), double(i));
-      set4(v.dx, c.right * pixel, 0);
+      set4(v.dx, c.right * pixelX, 0);
       set4(v.dy, c.down * pixel, 0);
     }
     setAffine(u->mmToIjk, mInv, t);

@@ -11,6 +11,9 @@ packages=(
   libinsighttoolkit5-dev libgdcm-tools libdcmtk-dev libcli11-dev nlohmann-json3-dev zlib1g-dev
   # shaders: GLSL -> SPIR-V at build time
   glslc spirv-tools
+  # renderer: Vulkan loader and headers, lavapipe (CPU driver for tests), validation layer,
+  # glslangValidator, PNG read/write (stb), vulkaninfo
+  libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers vulkan-tools glslang-tools libstb-dev
   # tests and benchmarks
   libgtest-dev libbenchmark-dev dcmtk dicom3tools dcm2niix python3-pydicom python3-nibabel
   # sample studies: head CT (InVesalius) and Colin27 MRI with the AAL atlas

@@ -1,0 +1,507 @@
+#include "tools/RegionGrow.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "tools/Parallel.h"
+
+namespace delineo::tools {
+
+namespace {
+
+using core::makeError;
+
+// A request to fill, on row (j, k), every in-range voxel connected to [x0, x1] along the row.
+struct Run {
+  std::int32_t j, k, x0, x1;
+};
+
+// A neighbouring row and how far the connectivity reaches sideways into it: 6-connectivity
+// reaches only the voxel above/below, 18 also the row neighbours of face rows, 26 all.
+struct RowOffset {
+  int dj, dk, widen;
+};
+
+std::vector<RowOffset> rowOffsets(int connectivity) {
+  std::vector<RowOffset> out;
+  for (int dk = -1; dk <= 1; ++dk)
+    for (int dj = -1; dj <= 1; ++dj) {
+      int nonZero = (dj != 0) + (dk != 0);
+      if (nonZero == 0 || (connectivity == 6 && nonZero == 2)) continue;
+      int widen = connectivity == 26 ? 1 : (connectivity == 18 && nonZero == 1 ? 1 : 0);
+      out.push_back({dj, dk, widen});
+    }
+  return out;
+}
+
+// Inclusive range in the voxel type: integers compare exactly against ceil(lower)..floor(upper).
+template <typename T>
+struct TypedRange {
+  T lo, hi;
+  bool empty;
+  static TypedRange make(double lower, double upper) {
+    if constexpr (std::is_integral_v<T>) {
+      double l = std::max(std::ceil(lower), double(std::numeric_limits<T>::min()));
+      double h = std::min(std::floor(upper), double(std::numeric_limits<T>::max()));
+      if (l > h) return {T{}, T{}, true};
+      return {static_cast<T>(l), static_cast<T>(h), false};
+    } else {
+      return {static_cast<T>(lower), static_cast<T>(upper), lower > upper};
+    }
+  }
+  bool contains(T v) const { return v >= lo && v <= hi; }
+};
+
+struct FloodOutcome {
+  std::int64_t voxels = 0;
+  VoxelBox bounds;
+  bool stoppedAtLimit = false;
+  bool cancelled = false;
+};
+
+// Parallel scanline flood fill. The ROI's slices are cut into slabs; a slab is processed by at
+// most one thread at a time, which alone writes its part of the mask, so the mask needs no
+// atomics. Runs that step into another slab are posted to that slab's inbox and the slab is
+// scheduled; the fill ends when no slab is scheduled or running. The result is the closure
+// of the seeds under the connectivity, whatever the order: exact and deterministic.
+template <typename T>
+class ParallelFlood {
+ public:
+  ParallelFlood(const T* voxels, const core::Dims& dims, const VoxelBox& box, TypedRange<T> range, int connectivity,
+                int threads, std::int64_t maxVoxels, const core::TaskControl& control, VoxelMask& mask)
+      : mVoxels(voxels), mDims(dims), mBox(box), mRange(range), mOffsets(rowOffsets(connectivity)),
+        mMaxVoxels(maxVoxels), mControl(control), mMask(mask) {
+    const std::int64_t depth = box.hi[2] - box.lo[2];
+    mWorkers = static_cast<int>(std::clamp<std::int64_t>(workerCount(threads), 1, depth));
+    mSlabDepth = mWorkers == 1 ? depth : std::max<std::int64_t>(1, depth / (std::int64_t(mWorkers) * 8));
+    mSlabCount = static_cast<int>((depth + mSlabDepth - 1) / mSlabDepth);
+    mSlabs = std::make_unique<Slab[]>(static_cast<std::size_t>(mSlabCount));
+  }
+
+  FloodOutcome run(const std::vector<Ijk>& seeds) {
+    for (const Ijk& s : seeds) {
+      if (!mBox.contains(s[0], s[1], s[2])) continue;
+      Run r{std::int32_t(s[1]), std::int32_t(s[2]), std::int32_t(s[0]), std::int32_t(s[0])};
+      post(slabOf(r.k), &r, 1);
+    }
+    std::vector<Worker> workers(static_cast<std::size_t>(mWorkers));
+    std::vector<std::thread> pool;
+    for (int w = 1; w < mWorkers; ++w) pool.emplace_back([this, &workers, w] { work(workers[std::size_t(w)], w); });
+    work(workers[0], 0);
+    for (auto& t : pool) t.join();
+
+    FloodOutcome out;
+    out.bounds.lo = {std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::int64_t>::max(),
+                     std::numeric_limits<std::int64_t>::max()};
+    out.bounds.hi = {0, 0, 0};
+    for (const Worker& w : workers) {
+      out.voxels += w.voxels;
+      for (int a = 0; a < 3; ++a) {
+        out.bounds.lo[a] = std::min(out.bounds.lo[a], w.lo[a]);
+        out.bounds.hi[a] = std::max(out.bounds.hi[a], w.hi[a]);
+      }
+    }
+    if (out.voxels == 0) out.bounds = {};
+    out.stoppedAtLimit = mLimitHit.load();
+    out.cancelled = mCancelled.load();
+    return out;
+  }
+
+ private:
+  struct Slab {
+    std::mutex mutex;
+    std::vector<Run> inbox;
+    bool queued = false;  // in the ready list or being processed
+  };
+  struct Worker {
+    std::int64_t voxels = 0;
+    std::array<std::int64_t, 3> lo{std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::int64_t>::max(),
+                                   std::numeric_limits<std::int64_t>::max()};
+    std::array<std::int64_t, 3> hi{0, 0, 0};
+    std::vector<Run> stack, batch, toPrev, toNext;
+  };
+
+  int slabOf(std::int64_t k) const { return static_cast<int>((k - mBox.lo[2]) / mSlabDepth); }
+
+  void post(int slab, const Run* runs, std::size_t count) {
+    Slab& s = mSlabs[static_cast<std::size_t>(slab)];
+    bool schedule = false;
+    {
+      std::lock_guard lock(s.mutex);
+      s.inbox.insert(s.inbox.end(), runs, runs + count);
+      if (!s.queued) schedule = s.queued = true;
+    }
+    if (schedule) {
+      std::lock_guard lock(mQueueMutex);
+      mReady.push_back(slab);
+      ++mActive;
+      mQueueCv.notify_one();
+    }
+  }
+
+  void requestStop() {
+    mStop.store(true);
+    std::lock_guard lock(mQueueMutex);
+    mQueueCv.notify_all();
+  }
+
+  // Worker 0 is the calling thread: the only one that calls back into the TaskControl.
+  bool checkControl(int w) {
+    if (mStop.load(std::memory_order_relaxed)) return false;
+    if (mControl.cancelled()) {
+      mCancelled.store(true);
+      requestStop();
+      return false;
+    }
+    if (w == 0 && mControl.onProgress) {
+      double total = double(mMaxVoxels > 0 ? mMaxVoxels : mBox.voxelCount());
+      mControl.progress(std::min(0.99, double(mFilled.load(std::memory_order_relaxed)) / total), "growing");
+    }
+    return true;
+  }
+
+  void work(Worker& me, int w) {
+    for (;;) {
+      int slab = -1;
+      {
+        std::unique_lock lock(mQueueMutex);
+        for (;;) {
+          if (mStop.load()) return;
+          if (!mReady.empty()) {
+            slab = mReady.back();
+            mReady.pop_back();
+            break;
+          }
+          if (mActive == 0) return;
+          if (w == 0) {
+            mQueueCv.wait_for(lock, std::chrono::milliseconds(20));
+            lock.unlock();
+            checkControl(w);
+            lock.lock();
+          } else {
+            mQueueCv.wait(lock);
+          }
+        }
+      }
+      processSlab(me, w, slab);
+      std::lock_guard lock(mQueueMutex);
+      if (--mActive == 0) mQueueCv.notify_all();
+    }
+  }
+
+  void processSlab(Worker& me, int w, int slab) {
+    Slab& s = mSlabs[static_cast<std::size_t>(slab)];
+    const std::int64_t kLo = mBox.lo[2] + std::int64_t(slab) * mSlabDepth;
+    const std::int64_t kHi = std::min(mBox.hi[2], kLo + mSlabDepth);
+    std::int64_t sinceCheck = 0;
+    for (;;) {
+      me.batch.clear();
+      {
+        std::lock_guard lock(s.mutex);
+        if (s.inbox.empty()) {
+          s.queued = false;
+          return;
+        }
+        std::swap(me.batch, s.inbox);
+      }
+      if (mStop.load(std::memory_order_relaxed)) continue;  // drain without work
+      for (const Run& r : me.batch) {
+        me.stack.push_back(r);
+        while (!me.stack.empty()) {
+          Run top = me.stack.back();
+          me.stack.pop_back();
+          fillRun(me, top, kLo, kHi);
+          if (++sinceCheck >= 4096) {
+            sinceCheck = 0;
+            if (!checkControl(w)) {
+              me.stack.clear();
+              break;
+            }
+            flush(me, slab);
+          }
+        }
+      }
+      flush(me, slab);
+    }
+  }
+
+  void flush(Worker& me, int slab) {
+    if (!me.toPrev.empty()) post(slab - 1, me.toPrev.data(), me.toPrev.size());
+    if (!me.toNext.empty()) post(slab + 1, me.toNext.data(), me.toNext.size());
+    me.toPrev.clear();
+    me.toNext.clear();
+  }
+
+  void fillRun(Worker& me, const Run& r, std::int64_t kLo, std::int64_t kHi) {
+    const std::int64_t nx = mDims[0];
+    const std::int64_t base = nx * (std::int64_t(r.j) + mDims[1] * std::int64_t(r.k));
+    const T* row = mVoxels + base;
+    std::uint8_t* mrow = mMask.data() + base;
+    const std::int64_t xLo = mBox.lo[0], xHi = mBox.hi[0] - 1;
+    std::int64_t x = r.x0;
+    while (x <= r.x1) {
+      if (mrow[x] || !mRange.contains(row[x])) {
+        ++x;
+        continue;
+      }
+      std::int64_t a = x, b = x;
+      while (a > xLo && !mrow[a - 1] && mRange.contains(row[a - 1])) --a;
+      while (b < xHi && !mrow[b + 1] && mRange.contains(row[b + 1])) ++b;
+      std::memset(mrow + a, 1, static_cast<std::size_t>(b - a + 1));
+      const std::int64_t len = b - a + 1;
+      me.voxels += len;
+      me.lo[0] = std::min(me.lo[0], a);
+      me.hi[0] = std::max(me.hi[0], b + 1);
+      me.lo[1] = std::min<std::int64_t>(me.lo[1], r.j);
+      me.hi[1] = std::max<std::int64_t>(me.hi[1], r.j + 1);
+      me.lo[2] = std::min<std::int64_t>(me.lo[2], r.k);
+      me.hi[2] = std::max<std::int64_t>(me.hi[2], r.k + 1);
+      if (mMaxVoxels > 0 && mFilled.fetch_add(len, std::memory_order_relaxed) + len > mMaxVoxels) {
+        mLimitHit.store(true);
+        requestStop();
+        return;
+      } else if (mMaxVoxels == 0) {
+        mFilled.fetch_add(len, std::memory_order_relaxed);
+      }
+      for (const RowOffset& o : mOffsets) {
+        const std::int64_t nj = r.j + o.dj, nk = r.k + o.dk;
+        if (nj < mBox.lo[1] || nj >= mBox.hi[1] || nk < mBox.lo[2] || nk >= mBox.hi[2]) continue;
+        Run next{std::int32_t(nj), std::int32_t(nk), std::int32_t(std::max(xLo, a - o.widen)),
+                 std::int32_t(std::min(xHi, b + o.widen))};
+        if (nk < kLo) me.toPrev.push_back(next);
+        else if (nk >= kHi) me.toNext.push_back(next);
+        else me.stack.push_back(next);
+      }
+      x = b + 2;
+    }
+  }
+
+  const T* mVoxels;
+  core::Dims mDims;
+  VoxelBox mBox;
+  TypedRange<T> mRange;
+  std::vector<RowOffset> mOffsets;
+  std::int64_t mMaxVoxels;
+  const core::TaskControl& mControl;
+  VoxelMask& mMask;
+  int mWorkers = 1;
+  std::int64_t mSlabDepth = 1;
+  int mSlabCount = 1;
+  std::unique_ptr<Slab[]> mSlabs;
+  std::mutex mQueueMutex;
+  std::condition_variable mQueueCv;
+  std::vector<int> mReady;
+  int mActive = 0;  // slabs ready or being processed
+  std::atomic<bool> mStop{false}, mLimitHit{false}, mCancelled{false};
+  std::atomic<std::int64_t> mFilled{0};
+};
+
+std::string ijkText(const Ijk& s) {
+  return "(" + std::to_string(s[0]) + ", " + std::to_string(s[1]) + ", " + std::to_string(s[2]) + ")";
+}
+
+VoxelBox roiOf(const core::Geometry& g, const RegionGrowParams& p) {
+  return p.roi ? p.roi->clippedTo(g.dims) : VoxelBox::whole(g.dims);
+}
+
+double msSince(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+core::Result<GrowRegion> flood(const core::Volume& volume, const RegionGrowParams& params, double lower, double upper,
+                               const core::TaskControl& control) {
+  const core::Geometry& g = volume.geometry();
+  GrowRegion region;
+  region.lower = lower;
+  region.upper = upper;
+  region.mask = VoxelMask(g.dims);
+  const VoxelBox box = roiOf(g, params);
+  auto outcome = core::dispatchScalar(volume.scalarType(), [&](auto zero) {
+    using T = decltype(zero);
+    auto range = TypedRange<T>::make(lower, upper);
+    auto voxels = volume.voxels<T>();
+    for (const Ijk& s : params.seeds)
+      region.seedsInRange += !range.empty && range.contains(voxels[std::size_t(g.linearIndex(s[0], s[1], s[2]))]);
+    if (range.empty) return FloodOutcome{};
+    ParallelFlood<T> fill(voxels.data(), g.dims, box, range, params.connectivity, params.threads, params.maxVoxels,
+                          control, region.mask);
+    return fill.run(params.seeds);
+  });
+  if (outcome.cancelled) return makeError("region grow cancelled");
+  region.voxels = outcome.voxels;
+  region.bounds = outcome.bounds;
+  region.stoppedAtLimit = outcome.stoppedAtLimit;
+  return region;
+}
+
+}  // namespace
+
+core::Result<void> validateRegionGrow(const core::Geometry& g, const RegionGrowParams& p) {
+  if (p.seeds.empty()) return makeError("region grow needs at least one seed");
+  if (!std::isfinite(p.lower) || !std::isfinite(p.upper) || p.lower > p.upper) {
+    std::ostringstream s;
+    s << "empty intensity range [" << p.lower << ", " << p.upper << "]: lower must not exceed upper";
+    return makeError(s.str());
+  }
+  if (p.connectivity != 6 && p.connectivity != 18 && p.connectivity != 26)
+    return makeError("connectivity must be 6, 18 or 26 (got " + std::to_string(p.connectivity) + ")");
+  if (p.maxVoxels < 0) return makeError("the voxel limit must be 0 (none) or positive");
+  VoxelBox box = roiOf(g, p);
+  if (box.empty()) return makeError("the region of interest does not overlap the volume (" + core::toString(g.dims) + ")");
+  for (std::size_t n = 0; n < p.seeds.size(); ++n) {
+    const Ijk& s = p.seeds[n];
+    if (!g.contains(s[0], s[1], s[2]))
+      return makeError("seed " + std::to_string(n + 1) + " at voxel " + ijkText(s) + " lies outside the volume (" +
+                       core::toString(g.dims) + ")");
+    if (!box.contains(s[0], s[1], s[2]))
+      return makeError("seed " + std::to_string(n + 1) + " at voxel " + ijkText(s) +
+                       " lies outside the region of interest");
+  }
+  if (g.dims[0] > std::numeric_limits<std::int32_t>::max() || g.dims[1] > std::numeric_limits<std::int32_t>::max() ||
+      g.dims[2] > std::numeric_limits<std::int32_t>::max())
+    return makeError("the volume is too large for region growing");
+  return {};
+}
+
+core::Result<GrowRegion> growConnectedThreshold(const core::Volume& volume, const RegionGrowParams& params,
+                                                const core::TaskControl& control) {
+  if (auto v = validateRegionGrow(volume.geometry(), params); !v) return v.error();
+  auto t0 = std::chrono::steady_clock::now();
+  auto region = flood(volume, params, params.lower, params.upper, control);
+  if (region) region->algorithmMs = msSince(t0);
+  control.progress(1.0, "grown");
+  return region;
+}
+
+namespace {
+
+// The range ITK's ConfidenceConnectedImageFilter would use: mean ± k·σ widened to include every
+// seed's value, clamped to the voxel type and truncated to it (ITK casts to the pixel type).
+template <typename T>
+std::pair<double, double> confidenceRange(double mean, double variance, double multiplier, double seedMin,
+                                          double seedMax) {
+  double sd = std::sqrt(std::max(0.0, variance));
+  double lower = std::min(mean - multiplier * sd, seedMin);
+  double upper = std::max(mean + multiplier * sd, seedMax);
+  if constexpr (std::is_integral_v<T>) {
+    lower = std::trunc(std::max(lower, double(std::numeric_limits<T>::min())));
+    upper = std::trunc(std::min(upper, double(std::numeric_limits<T>::max())));
+  }
+  return {lower, upper};
+}
+
+}  // namespace
+
+core::Result<GrowRegion> growConfidenceConnected(const core::Volume& volume, const RegionGrowParams& params,
+                                                 const ConfidenceParams& confidence, const core::TaskControl& control) {
+  RegionGrowParams p = params;
+  p.lower = p.upper = 0;
+  if (auto v = validateRegionGrow(volume.geometry(), p); !v) return v.error();
+  if (!(confidence.multiplier > 0) || confidence.iterations < 0 || confidence.initialRadius < 0)
+    return makeError("confidence connected needs a positive multiplier and non-negative iterations and radius");
+  const core::Geometry& g = volume.geometry();
+  auto t0 = std::chrono::steady_clock::now();
+
+  // First estimate: the seeds' neighbourhoods (indices clamped at the border, as ITK).
+  double seedMin = std::numeric_limits<double>::max(), seedMax = std::numeric_limits<double>::lowest();
+  double meanSum = 0, sumSquares = 0, valueSum = 0;
+  const int r = confidence.initialRadius;
+  const double boxSize = std::pow(2.0 * r + 1.0, 3.0);
+  for (const Ijk& s : p.seeds) {
+    double v = volume.valueAt(s[0], s[1], s[2]);
+    seedMin = std::min(seedMin, v);
+    seedMax = std::max(seedMax, v);
+    valueSum += v;
+    double sum = 0;
+    for (int dk = -r; dk <= r; ++dk)
+      for (int dj = -r; dj <= r; ++dj)
+        for (int di = -r; di <= r; ++di) {
+          double x = volume.valueAt(std::clamp<std::int64_t>(s[0] + di, 0, g.dims[0] - 1),
+                                    std::clamp<std::int64_t>(s[1] + dj, 0, g.dims[1] - 1),
+                                    std::clamp<std::int64_t>(s[2] + dk, 0, g.dims[2] - 1));
+          sum += x;
+          sumSquares += x * x;
+        }
+    meanSum += sum / boxSize;
+  }
+  const double n = double(p.seeds.size());
+  double mean = 0, variance = 0;
+  if (r > 0) {
+    mean = meanSum / n;
+    const double total = n * boxSize;
+    variance = (sumSquares - mean * mean * total) / (total - 1.0);
+  } else {
+    mean = valueSum / n;
+    sumSquares = 0;
+    for (const Ijk& s : p.seeds) sumSquares += std::pow(volume.valueAt(s[0], s[1], s[2]), 2.0);
+    variance = n > 1 ? (sumSquares - valueSum * valueSum / n) / (n - 1.0) : 0.0;
+  }
+
+  auto rangeFor = [&](double m, double var) {
+    return core::dispatchScalar(volume.scalarType(), [&](auto zero) {
+      return confidenceRange<decltype(zero)>(m, var, confidence.multiplier, seedMin, seedMax);
+    });
+  };
+  auto [lower, upper] = rangeFor(mean, variance);
+  auto region = flood(volume, p, lower, upper, control);
+  if (!region) return region;
+  for (int it = 0; it < confidence.iterations && !region->stoppedAtLimit; ++it) {
+    // Re-estimate from the grown region.
+    double sum = 0, squares = 0;
+    std::int64_t count = 0;
+    const VoxelBox& b = region->bounds;
+    for (std::int64_t k = b.lo[2]; k < b.hi[2]; ++k)
+      for (std::int64_t j = b.lo[1]; j < b.hi[1]; ++j)
+        for (std::int64_t i = b.lo[0]; i < b.hi[0]; ++i) {
+          std::int64_t idx = g.linearIndex(i, j, k);
+          if (!region->mask[idx]) continue;
+          double v = volume.valueAtIndex(idx);
+          sum += v;
+          squares += v * v;
+          ++count;
+        }
+    if (count < 2) break;
+    mean = sum / double(count);
+    variance = (squares - sum * sum / double(count)) / (double(count) - 1.0);
+    if (std::abs(variance) < 1e-12) break;
+    std::tie(lower, upper) = rangeFor(mean, variance);
+    region = flood(volume, p, lower, upper, control);
+    if (!region) return region;
+  }
+  region->algorithmMs = msSince(t0);
+  control.progress(1.0, "grown");
+  return region;
+}
+
+core::Result<GrowOutcome> regionGrow(const core::Volume& volume, LabelEdit& edit, const RegionGrowParams& params,
+                                     std::uint8_t label, const std::optional<ConfidenceParams>& confidence,
+                                     const core::TaskControl& control) {
+  if (volume.geometry().dims != edit.geometry().dims)
+    return makeError("the labelmap does not lie on the volume's grid");
+  auto region = confidence ? growConfidenceConnected(volume, params, *confidence, control)
+                           : growConnectedThreshold(volume, params, control);
+  if (!region) return region.error();
+  if (region->stoppedAtLimit) {
+    std::ostringstream s;
+    s << "region grow stopped after " << params.maxVoxels << " voxels (the leak guard): the range [" << region->lower
+      << ", " << region->upper << "] leaks beyond the structure; narrow the range, set a region of interest or raise "
+      << "the voxel limit. Nothing was painted.";
+    return makeError(s.str());
+  }
+  GrowOutcome out;
+  out.changed = writeMask(edit, region->mask, label, &region->bounds);
+  out.region = std::move(region).value();
+  out.region.mask = VoxelMask();
+  return out;
+}
+
+}  // namespace delineo::tools
