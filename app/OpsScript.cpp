@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "app/SemiAutoOps.h"
 #include "tools/Brush.h"
 #include "tools/LabelEdit.h"
 #include "tools/LabelOps.h"
@@ -235,6 +236,15 @@ core::Result<OpOutcome> labelOp(Session& session, const std::string& tool, const
                               std::pair{"modifier", &t.typeModifier}})
         if (auto r = code(key, *out); !r) return r.error();
       step = tools::setLabelTerminology(labelmap, *id, t);
+    } else if (tool == "label.review") {
+      auto stateName = text(op, "state");
+      if (!stateName) return stateName.error();
+      auto state = core::parseReviewState(*stateName);
+      if (!state) return makeError("\"state\" must be draft, submitted, approved or rejected");
+      core::Review review{*state, op.value("reviewer", session.annotator()), op.value("comment", "")};
+      if (*state == core::Review::State::Rejected && review.comment.empty())
+        return makeError("a rejection needs a \"comment\" saying why");
+      step = tools::setLabelReview(labelmap, *id, review);
     } else if (tool == "label.delete") {
       step = tools::deleteLabel(labelmap, *id);
     } else {
@@ -248,11 +258,27 @@ core::Result<OpOutcome> labelOp(Session& session, const std::string& tool, const
 
 }  // namespace
 
+namespace {
+core::Result<OpOutcome> applyOperationUnchecked(Session& session, const json& op);
+}  // namespace
+
 core::Result<OpOutcome> applyOperation(Session& session, const json& op) {
+  // Field accessors with defaults throw on a wrong type; that is a bad line, never a crash.
+  try {
+    return applyOperationUnchecked(session, op);
+  } catch (const json::exception& e) {
+    return makeError(std::string("a field has the wrong type (") + e.what() + ")");
+  }
+}
+
+namespace {
+
+core::Result<OpOutcome> applyOperationUnchecked(Session& session, const json& op) {
   if (!op.is_object()) return makeError("an operation must be a JSON object");
   if (!op.contains("tool") || !op["tool"].is_string()) return makeError("missing \"tool\"");
   const std::string tool = op["tool"].get<std::string>();
   if (tool == "brush") return brush(session, op);
+  if (auto semiAuto = applySemiAutoOperation(session, op)) return std::move(*semiAuto);
   if (tool == "undo" || tool == "redo") {
     auto done = tool == "undo" ? session.undo() : session.redo();
     if (!done) return done.error();
@@ -262,6 +288,8 @@ core::Result<OpOutcome> applyOperation(Session& session, const json& op) {
   if (tool.rfind("label.", 0) == 0) return labelOp(session, tool, op);
   return makeError("unknown tool '" + tool + "'");
 }
+
+}  // namespace
 
 core::Result<int> runOpsFile(Session& session, const std::string& path,
                              const std::function<void(int, const OpOutcome&)>& onStep) {

@@ -1,7 +1,10 @@
 #include "app/Session.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
+#include <pwd.h>
+#include <unistd.h>
 
 #include "core/io/ImageIO.h"
 
@@ -18,6 +21,12 @@ std::int64_t nowMs() {
 
 }  // namespace
 
+std::string defaultAnnotator() {
+  if (const char* user = std::getenv("USER"); user && *user) return user;
+  if (const passwd* pw = getpwuid(getuid()); pw && pw->pw_name) return pw->pw_name;
+  return "unknown";
+}
+
 Session::Session(io::LoadedImage image, core::Labelmap labelmap, std::string labelmapPath, tools::Journal journal,
                  const SessionOptions& options)
     : mImage(std::move(image)),
@@ -25,7 +34,8 @@ Session::Session(io::LoadedImage image, core::Labelmap labelmap, std::string lab
       mLabelmapPath(std::move(labelmapPath)),
       mJournal(std::move(journal)),
       mHistory(options.historyBudgetBytes),
-      mHash(mLabelmap) {}
+      mHash(mLabelmap),
+      mAnnotator(options.annotator.empty() ? defaultAnnotator() : options.annotator) {}
 
 core::Result<Session> Session::open(io::LoadedImage image, const std::string& labelmapPath,
                                     const SessionOptions& options) {
@@ -103,6 +113,7 @@ core::Result<void> Session::journal(tools::JournalRecord::Kind kind, const tools
   record.hashAfter = mHash.value();
   if (step) record.step = *step;
   record.step.timeMs = step && step->timeMs ? step->timeMs : nowMs();
+  if (record.step.annotator.empty()) record.step.annotator = mAnnotator;
   return mJournal.append(record);
 }
 
@@ -115,6 +126,22 @@ void Session::touched(const tools::EditDelta& delta) {
 core::Result<bool> Session::commit(tools::Step step) {
   if (step.changesNothing()) return false;
   if (!step.timeMs) step.timeMs = nowMs();
+  step.annotator = mAnnotator;
+  if (!step.voxels.empty()) {
+    // Editing an approved label's voxels reopens its review.
+    auto changes = tools::labelChanges(mLabelmap, step.voxels);
+    std::optional<core::LabelTable> before = step.tableBefore ? step.tableBefore : mLabelmap.labels();
+    bool reopened = false;
+    for (auto& label : mLabelmap.labels().labelsForEdit())
+      if (changes.touches(label.id) && label.review.state == core::Review::State::Approved) {
+        label.review = {core::Review::State::Draft, {}, "edited after approval"};
+        reopened = true;
+      }
+    if (reopened) {
+      step.tableBefore = before;
+      step.tableAfter = mLabelmap.labels();
+    }
+  }
   touched(step.voxels);
   if (auto r = journal(tools::JournalRecord::Kind::Step, &step); !r)
     return core::makeError(r.message() + " — the edit is applied but not yet safe; save now");

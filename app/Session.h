@@ -20,7 +20,11 @@ namespace delineo::app {
 
 struct SessionOptions {
   std::size_t historyBudgetBytes = tools::History::kDefaultBudgetBytes;  // undo memory cap
+  std::string annotator;  // recorded with every journaled step; empty = the OS user
 };
+
+// The OS user name ($USER, else the password database), or "unknown".
+std::string defaultAnnotator();
 
 class Session {
  public:
@@ -42,9 +46,11 @@ class Session {
   const std::vector<std::string>& notices() const { return mNotices; }
   bool unsavedChanges() const { return mUnsaved; }
   std::uint64_t hash() const { return mHash.value(); }
+  const std::string& annotator() const { return mAnnotator; }
 
   // Commits an edit already applied to the labelmap: journaled, then pushed to the history.
-  // Returns false (and records nothing) when the step changes nothing.
+  // Returns false (and records nothing) when the step changes nothing. Labels whose voxels
+  // the step changes and that were approved return to draft (within the same step).
   core::Result<bool> commit(tools::Step step);
   core::Result<bool> undo();
   core::Result<bool> redo();
@@ -69,6 +75,7 @@ class Session {
   tools::LabelmapHash mHash;
   std::vector<std::string> mNotices;
   std::vector<std::int64_t> mDirtyBricks;
+  std::string mAnnotator;
   bool mUnsaved = false;
 };
 

@@ -86,7 +86,10 @@ std::string toString(const Dims& d) {
 std::string toString(Vec3 v, int precision) {
   std::ostringstream s;
   s.precision(precision);
-  s << std::fixed << "(" << v.x << ", " << v.y << ", " << v.z << ")";
+  // Values that round to zero print as 0, not -0 (float round-off in direction cosines).
+  const double eps = 0.5 * std::pow(10.0, -precision);
+  auto clean = [eps](double x) { return std::abs(x) < eps ? 0.0 : x; };
+  s << std::fixed << "(" << clean(v.x) << ", " << clean(v.y) << ", " << clean(v.z) << ")";
   return s.str();
 }
 

@@ -5,6 +5,22 @@
 
 namespace delineo::core {
 
+const char* reviewStateName(Review::State state) {
+  switch (state) {
+    case Review::State::Draft: return "draft";
+    case Review::State::Submitted: return "submitted";
+    case Review::State::Approved: return "approved";
+    case Review::State::Rejected: return "rejected";
+  }
+  return "draft";
+}
+
+std::optional<Review::State> parseReviewState(const std::string& name) {
+  for (auto s : {Review::State::Draft, Review::State::Submitted, Review::State::Approved, Review::State::Rejected})
+    if (name == reviewStateName(s)) return s;
+  return std::nullopt;
+}
+
 const Label* LabelTable::find(std::uint8_t id) const {
   auto it = std::lower_bound(mLabels.begin(), mLabels.end(), id,
                              [](const Label& l, std::uint8_t v) { return l.id < v; });

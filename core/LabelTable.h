@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,18 @@ struct Terminology {
   friend bool operator==(const Terminology&, const Terminology&) = default;
 };
 
+// Where a label stands in review (annotation campaigns). Editing an approved label's voxels
+// returns it to Draft.
+struct Review {
+  enum class State { Draft, Submitted, Approved, Rejected };
+  State state = State::Draft;
+  std::string reviewer;  // who set the state (Approved/Rejected)
+  std::string comment;   // why (mostly for Rejected)
+  friend bool operator==(const Review&, const Review&) = default;
+};
+const char* reviewStateName(Review::State state);  // "draft", "submitted", "approved", "rejected"
+std::optional<Review::State> parseReviewState(const std::string& name);
+
 struct Label {
   std::uint8_t id = 0;                            // 1..255, the voxel value
   std::string name;                               // shown to the user and saved
@@ -37,12 +50,15 @@ struct Label {
   bool visible = true;                            // shown in views
   bool locked = false;                            // tools never paint over a locked label
   Terminology terminology;                        // coded meaning for DICOM SEG and Slicer
+  Review review;                                  // review state in an annotation campaign
   friend bool operator==(const Label&, const Label&) = default;
 };
 
 class LabelTable {
  public:
   const std::vector<Label>& labels() const { return mLabels; }
+  // Labels in id order, for editing fields other than the id.
+  std::span<Label> labelsForEdit() { return mLabels; }
   std::size_t size() const { return mLabels.size(); }
   bool empty() const { return mLabels.empty(); }
 

@@ -85,6 +85,24 @@ bool decodeRuns(std::span<const std::uint8_t> runs, std::span<std::uint8_t> out)
   return pos == out.size();
 }
 
+LabelChanges labelChanges(const core::Labelmap& labelmap, const EditDelta& delta) {
+  LabelChanges changes;
+  std::vector<std::uint8_t> before, after;
+  for (const auto& b : delta.bricks) {
+    if (b.brick < 0 || b.brick >= labelmap.brickCount()) continue;
+    auto n = static_cast<std::size_t>(brickBox(labelmap, b.brick).voxelCount());
+    before.resize(n);
+    after.resize(n);
+    if (!decodeRuns(b.before, before) || !decodeRuns(b.after, after)) continue;
+    for (std::size_t v = 0; v < n; ++v) {
+      if (before[v] == after[v]) continue;
+      ++changes.lost[before[v]];
+      ++changes.gained[after[v]];
+    }
+  }
+  return changes;
+}
+
 bool applyDelta(core::Labelmap& labelmap, const EditDelta& delta, DeltaDirection direction) {
   // Decode everything first so a corrupt delta leaves the labelmap untouched.
   std::vector<std::vector<std::uint8_t>> decoded;

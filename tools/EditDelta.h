@@ -4,6 +4,7 @@
 // after-values; the journal stores the same bytes. Memory is proportional to the bricks an
 // edit touched, never to the labelmap.
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -43,6 +44,15 @@ void writeBrick(core::Labelmap& labelmap, std::int64_t brick, std::span<const st
 std::vector<std::uint8_t> encodeRuns(std::span<const std::uint8_t> voxels);
 // Decodes into `out` (its size is the expected voxel count); false when the data is corrupt.
 bool decodeRuns(std::span<const std::uint8_t> runs, std::span<std::uint8_t> out);
+
+// Voxels each label id gained and lost in a delta (index = id), for audits and review state.
+struct LabelChanges {
+  std::array<std::int64_t, 256> gained{};
+  std::array<std::int64_t, 256> lost{};
+  bool touches(std::uint8_t id) const { return gained[id] > 0 || lost[id] > 0; }
+};
+// `labelmap` supplies the brick grid only. Corrupt bricks are skipped.
+LabelChanges labelChanges(const core::Labelmap& labelmap, const EditDelta& delta);
 
 enum class DeltaDirection { Undo, Redo };
 // Writes the before- (Undo) or after-values (Redo) of every brick of `delta` into `labelmap`.

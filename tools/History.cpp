@@ -5,7 +5,7 @@
 namespace delineo::tools {
 
 std::size_t Step::byteSize() const {
-  std::size_t bytes = sizeof(Step) + name.capacity() + tool.capacity() + paramsJson.capacity() +
+  std::size_t bytes = sizeof(Step) + name.capacity() + tool.capacity() + paramsJson.capacity() + annotator.capacity() +
                       voxels.byteSize();
   auto tableBytes = [](const core::LabelTable& t) {
     std::size_t b = t.size() * sizeof(core::Label);

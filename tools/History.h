@@ -20,6 +20,7 @@ struct Step {
   std::string tool;        // machine name: "brush", "label.rename", ...
   std::string paramsJson;  // the tool's parameters, as journaled
   std::int64_t timeMs = 0;  // wall-clock time of the commit (ms since the Unix epoch)
+  std::string annotator;    // who made the edit (set by the Session)
   EditDelta voxels;
   std::optional<core::LabelTable> tableBefore;  // set when the step changed the label table
   std::optional<core::LabelTable> tableAfter;

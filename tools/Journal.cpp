@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <zlib.h>
 
-#include "tools/LabelTableJson.h"
+#include "core/LabelTableJson.h"
 
 namespace delineo::tools {
 
@@ -91,8 +91,9 @@ std::vector<std::uint8_t> encodeRecord(const JournalRecord& r) {
   w.u64(r.hashAfter);
   w.i64(r.step.timeMs);
   nlohmann::json meta{{"name", r.step.name}, {"tool", r.step.tool}, {"params", r.step.paramsJson}};
-  if (r.step.tableAfter) meta["table"] = toJson(*r.step.tableAfter);
-  if (r.step.tableBefore) meta["table_before"] = toJson(*r.step.tableBefore);
+  if (!r.step.annotator.empty()) meta["annotator"] = r.step.annotator;
+  if (r.step.tableAfter) meta["table"] = core::toJson(*r.step.tableAfter);
+  if (r.step.tableBefore) meta["table_before"] = core::toJson(*r.step.tableBefore);
   w.text(meta.dump());
   w.u32(static_cast<std::uint32_t>(r.step.voxels.bricks.size()));
   for (const auto& b : r.step.voxels.bricks) {
@@ -122,13 +123,14 @@ bool decodeRecord(const std::vector<std::uint8_t>& payload, JournalRecord& r) {
   r.step.name = meta.value("name", "");
   r.step.tool = meta.value("tool", "");
   r.step.paramsJson = meta.value("params", "");
+  r.step.annotator = meta.value("annotator", "");
   if (meta.contains("table")) {
-    auto t = labelTableFromJson(meta["table"]);
+    auto t = core::labelTableFromJson(meta["table"]);
     if (!t) return false;
     r.step.tableAfter = std::move(t).value();
   }
   if (meta.contains("table_before")) {
-    auto t = labelTableFromJson(meta["table_before"]);
+    auto t = core::labelTableFromJson(meta["table_before"]);
     if (!t) return false;
     r.step.tableBefore = std::move(t).value();
   }

@@ -98,6 +98,14 @@ core::Result<Step> setLabelVisible(core::Labelmap& labelmap, std::uint8_t id, bo
                    [&](core::Label& x) { x.visible = visible; });
 }
 
+core::Result<Step> setLabelReview(core::Labelmap& labelmap, std::uint8_t id, const core::Review& review) {
+  auto* l = labelmap.labels().find(id);
+  std::string name = l ? l->name : "";
+  return tableStep(labelmap, id, "label.review",
+                   std::string("Review · ") + name + " " + core::reviewStateName(review.state),
+                   [&](core::Label& x) { x.review = review; });
+}
+
 core::Result<Step> mergeLabels(core::Labelmap& labelmap, std::uint8_t from, std::uint8_t into) {
   if (from == into) return core::makeError("cannot merge a label into itself");
   auto source = existing(labelmap, from);

@@ -22,6 +22,7 @@ core::Result<Step> recolorLabel(core::Labelmap& labelmap, std::uint8_t id, std::
 core::Result<Step> setLabelTerminology(core::Labelmap& labelmap, std::uint8_t id, const core::Terminology& terminology);
 core::Result<Step> setLabelLocked(core::Labelmap& labelmap, std::uint8_t id, bool locked);
 core::Result<Step> setLabelVisible(core::Labelmap& labelmap, std::uint8_t id, bool visible);
+core::Result<Step> setLabelReview(core::Labelmap& labelmap, std::uint8_t id, const core::Review& review);
 // Relabels every voxel of `from` as `into` and removes `from` from the table.
 core::Result<Step> mergeLabels(core::Labelmap& labelmap, std::uint8_t from, std::uint8_t into);
 // Clears the label's voxels to background and removes it from the table.

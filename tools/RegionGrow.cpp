@@ -21,8 +21,11 @@ namespace {
 using core::makeError;
 
 // A request to fill, on row (j, k), every in-range voxel connected to [x0, x1] along the row.
+// The row it came from, (j - dj, k - dk), had [pa, pb] filled: no need to look there again.
 struct Run {
   std::int32_t j, k, x0, x1;
+  std::int32_t pa = 0, pb = -1;
+  std::int8_t dj = 0, dk = 0;
 };
 
 // A neighbouring row and how far the connectivity reaches sideways into it: 6-connectivity
@@ -90,7 +93,7 @@ class ParallelFlood {
   FloodOutcome run(const std::vector<Ijk>& seeds) {
     for (const Ijk& s : seeds) {
       if (!mBox.contains(s[0], s[1], s[2])) continue;
-      Run r{std::int32_t(s[1]), std::int32_t(s[2]), std::int32_t(s[0]), std::int32_t(s[0])};
+      Run r{std::int32_t(s[1]), std::int32_t(s[2]), std::int32_t(s[0]), std::int32_t(s[0]), 0, -1, 0, 0};
       post(slabOf(r.k), &r, 1);
     }
     std::vector<Worker> workers(static_cast<std::size_t>(mWorkers));
@@ -111,7 +114,8 @@ class ParallelFlood {
       }
     }
     if (out.voxels == 0) out.bounds = {};
-    out.stoppedAtLimit = mLimitHit.load();
+    // The guard is checked in batches; the verdict depends only on the region's size.
+    out.stoppedAtLimit = mLimitHit.load() || (mMaxVoxels > 0 && out.voxels > mMaxVoxels);
     out.cancelled = mCancelled.load();
     return out;
   }
@@ -127,8 +131,22 @@ class ParallelFlood {
     std::array<std::int64_t, 3> lo{std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::int64_t>::max(),
                                    std::numeric_limits<std::int64_t>::max()};
     std::array<std::int64_t, 3> hi{0, 0, 0};
+    std::int64_t unreported = 0;  // voxels filled since the last report to mFilled
     std::vector<Run> stack, batch, toPrev, toNext;
   };
+
+  // Adds the worker's recent count to the shared one (batched: an atomic per run would make
+  // the two cores fight over one cache line) and fires the leak guard. False when stopping.
+  bool report(Worker& me) {
+    std::int64_t total = mFilled.fetch_add(me.unreported, std::memory_order_relaxed) + me.unreported;
+    me.unreported = 0;
+    if (mMaxVoxels > 0 && total > mMaxVoxels) {
+      mLimitHit.store(true);
+      requestStop();
+      return false;
+    }
+    return true;
+  }
 
   int slabOf(std::int64_t k) const { return static_cast<int>((k - mBox.lo[2]) / mSlabDepth); }
 
@@ -220,8 +238,12 @@ class ParallelFlood {
           Run top = me.stack.back();
           me.stack.pop_back();
           fillRun(me, top, kLo, kHi);
-          if (++sinceCheck >= 4096) {
+          if (++sinceCheck >= 1024) {
             sinceCheck = 0;
+            if (!report(me)) {
+              me.stack.clear();
+              break;
+            }
             if (!checkControl(w)) {
               me.stack.clear();
               break;
@@ -231,6 +253,7 @@ class ParallelFlood {
         }
       }
       flush(me, slab);
+      report(me);
     }
   }
 
@@ -265,21 +288,26 @@ class ParallelFlood {
       me.hi[1] = std::max<std::int64_t>(me.hi[1], r.j + 1);
       me.lo[2] = std::min<std::int64_t>(me.lo[2], r.k);
       me.hi[2] = std::max<std::int64_t>(me.hi[2], r.k + 1);
-      if (mMaxVoxels > 0 && mFilled.fetch_add(len, std::memory_order_relaxed) + len > mMaxVoxels) {
-        mLimitHit.store(true);
-        requestStop();
-        return;
-      } else if (mMaxVoxels == 0) {
-        mFilled.fetch_add(len, std::memory_order_relaxed);
-      }
+      me.unreported += len;
       for (const RowOffset& o : mOffsets) {
         const std::int64_t nj = r.j + o.dj, nk = r.k + o.dk;
         if (nj < mBox.lo[1] || nj >= mBox.hi[1] || nk < mBox.lo[2] || nk >= mBox.hi[2]) continue;
-        Run next{std::int32_t(nj), std::int32_t(nk), std::int32_t(std::max(xLo, a - o.widen)),
-                 std::int32_t(std::min(xHi, b + o.widen))};
-        if (nk < kLo) me.toPrev.push_back(next);
-        else if (nk >= kHi) me.toNext.push_back(next);
-        else me.stack.push_back(next);
+        std::int64_t from = std::max(xLo, a - o.widen), to = std::min(xHi, b + o.widen);
+        auto emit = [&](std::int64_t x0, std::int64_t x1) {
+          if (x0 > x1) return;
+          Run next{std::int32_t(nj), std::int32_t(nk), std::int32_t(x0), std::int32_t(x1), std::int32_t(a),
+                   std::int32_t(b), std::int8_t(o.dj), std::int8_t(o.dk)};
+          if (nk < kLo) me.toPrev.push_back(next);
+          else if (nk >= kHi) me.toNext.push_back(next);
+          else me.stack.push_back(next);
+        };
+        if (o.dj == -r.dj && o.dk == -r.dk && (r.dj != 0 || r.dk != 0)) {
+          // Back into the parent row: its filled span needs no second look.
+          emit(from, std::min(to, std::int64_t(r.pa) - 1));
+          emit(std::max(from, std::int64_t(r.pb) + 1), to);
+        } else {
+          emit(from, to);
+        }
       }
       x = b + 2;
     }

@@ -30,7 +30,9 @@ int runApply(const ApplyOptions& options) {
   read.seriesUid = options.seriesUid;
   auto image = io::readImage(options.volume, read);
   if (!image) return fail(image.message());
-  auto session = Session::open(std::move(image).value(), options.labels);
+  SessionOptions sessionOptions;
+  sessionOptions.annotator = options.annotator;
+  auto session = Session::open(std::move(image).value(), options.labels, sessionOptions);
   if (!session) return fail(session.message());
   for (const auto& notice : session->notices()) std::cerr << "delineo: " << notice << "\n";
 

@@ -16,6 +16,7 @@ struct ApplyOptions {
   std::string out;       // where to save; default: `labels`
   std::string seriesUid; // DICOM series, when the folder holds several
   bool verbose = false;  // print each committed step
+  std::string annotator; // recorded with every step; empty = the OS user
 };
 
 void addApplyCommand(CLI::App& cli, ApplyOptions& options);

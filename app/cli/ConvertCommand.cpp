@@ -3,10 +3,42 @@
 #include <iostream>
 
 #include "app/cli/Progress.h"
+#include "core/io/DicomSeg.h"
 #include "core/io/ImageIO.h"
 #include "core/io/SegNrrd.h"
 
 namespace delineo::app {
+
+namespace {
+
+// A DICOM SEG to a labelmap: onto the series it was drawn on, or onto its own grid.
+int convertDicomSeg(const ConvertOptions& options) {
+  auto fail = [](const std::string& message) {
+    std::cerr << "delineo: error: " << message << "\n";
+    return 1;
+  };
+  ProgressPrinter progress(!options.quiet);
+  core::Result<io::SegImport> seg = core::makeError("");
+  if (options.reference.empty()) {
+    seg = io::readDicomSeg(options.input, progress.control());
+  } else {
+    io::ReadOptions read;
+    read.seriesUid = options.seriesUid;
+    auto reference = io::readImage(options.reference, read, progress.control());
+    if (!reference) return fail(reference.message() + " (the --reference series of " + options.input + ")");
+    seg = io::readDicomSegOnto(options.input, *reference, progress.control());
+  }
+  progress.finish();
+  if (!seg) return fail(seg.message());
+  for (const auto& w : seg->warnings) std::cerr << "warning: " << w << "\n";
+  if (auto r = io::writeLabelmap(seg->labelmap, options.output); !r) return fail(r.message());
+  if (!options.quiet)
+    std::cerr << "wrote " << options.output << " (" << seg->labelmap.labels().size() << " labels"
+              << (options.reference.empty() ? ", on the SEG's own grid" : "") << ")\n";
+  return 0;
+}
+
+}  // namespace
 
 void addConvertCommand(CLI::App& cli, ConvertOptions& options) {
   auto* cmd = cli.add_subcommand("convert", "Convert a study or labelmap to another format (by OUT's extension)");
@@ -16,6 +48,7 @@ void addConvertCommand(CLI::App& cli, ConvertOptions& options) {
   cmd->add_option("--series", options.seriesUid, "DICOM SeriesInstanceUID when the folder holds several");
   cmd->add_flag("--labelmap", options.labelmap, "Treat the input as a labelmap (names/colours kept)");
   cmd->add_option("--labels-out", options.labelsOut, "Also write the input's labels (e.g. InVesalius masks) here");
+  cmd->add_option("--reference", options.reference, "IN is a DICOM SEG: the DICOM series it was drawn on");
   cmd->add_flag("-q,--quiet", options.quiet, "No progress output");
 }
 
@@ -28,6 +61,8 @@ int runConvert(const ConvertOptions& options) {
     return fail(options.output + ": cannot write this format (use .nii, .nii.gz, .nrrd, .mha or .seg.nrrd)");
   if (!options.labelsOut.empty() && !io::isWritablePath(options.labelsOut))
     return fail(options.labelsOut + ": cannot write a labelmap in this format");
+  if (io::isDicomSegFile(options.input)) return convertDicomSeg(options);
+  if (!options.reference.empty()) return fail(options.input + ": --reference applies to a DICOM SEG input only");
 
   bool asLabelmap = options.labelmap || io::isSegNrrdPath(options.output) || io::isSegNrrdPath(options.input);
   if (asLabelmap) {

@@ -1,6 +1,7 @@
 #pragma once
-// `delineo convert IN OUT [--series UID] [--labelmap] [--labels-out FILE]`: any readable input
-// to any writable format, chosen by OUT's extension. Writes are atomic: a failure leaves no
+// `delineo convert IN OUT [--series UID] [--labelmap] [--labels-out FILE] [--reference SERIES]`:
+// any readable input to any writable format, chosen by OUT's extension; a DICOM SEG becomes a
+// labelmap on its source series' grid (--reference) or on its own. Writes are atomic: a failure leaves no
 // partial OUT and an existing OUT untouched.
 
 #include <string>
@@ -15,6 +16,7 @@ struct ConvertOptions {
   std::string seriesUid;  // DICOM: which series, when the folder holds several
   bool labelmap = false;  // treat IN as a labelmap (implied when OUT or IN is .seg.nrrd)
   std::string labelsOut;  // also write the labels that came with IN (e.g. .inv3 masks)
+  std::string reference;  // IN is a DICOM SEG: the series it was drawn on (else the SEG's own grid)
   bool quiet = false;     // no progress on stderr
 };
 

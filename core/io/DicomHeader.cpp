@@ -116,6 +116,7 @@ void readIdentity(DcmDataset* ds, DicomSource& s) {
   s.seriesNumber = getString(ds, DCM_SeriesNumber);
   s.frameOfReferenceUid = getString(ds, DCM_FrameOfReferenceUID);
   s.sopClassUid = getString(ds, DCM_SOPClassUID);
+  s.specificCharacterSet = getString(ds, DCM_SpecificCharacterSet);
 }
 
 // A file without the DICM preamble is only tried as a bare dataset when it starts like one

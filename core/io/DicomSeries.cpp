@@ -406,12 +406,16 @@ core::Result<LoadedImage> loadDicomSeries(const std::string& path, const DicomLo
       source.files.push_back(files[std::size_t(ref.file)].path);
     }
   } else {
-    std::vector<bool> listed(files.size(), false);
+    std::vector<int> listedAs(files.size(), -1);
     for (SliceRef ref : layout->slices) {
-      if (listed[std::size_t(ref.file)]) continue;
-      listed[std::size_t(ref.file)] = true;
-      source.sopInstanceUids.push_back(files[std::size_t(ref.file)].sopInstanceUid);
-      source.files.push_back(files[std::size_t(ref.file)].path);
+      int& index = listedAs[std::size_t(ref.file)];
+      if (index < 0) {
+        index = static_cast<int>(source.sopInstanceUids.size());
+        source.sopInstanceUids.push_back(files[std::size_t(ref.file)].sopInstanceUid);
+        source.files.push_back(files[std::size_t(ref.file)].path);
+      }
+      source.sliceFileIndex.push_back(index);
+      source.frameNumbers.push_back(ref.frame + 1);
     }
   }
   image.dicom = std::move(source);

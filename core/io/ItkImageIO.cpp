@@ -1,5 +1,11 @@
 #include "core/io/ItkImageIO.h"
 
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "core/LabelTableJson.h"
+
 #include <itkImage.h>
 #include <itkImageFileReader.h>
 #include <itkImageFileWriter.h>
@@ -381,6 +387,32 @@ core::Result<core::Labelmap> readItkLabelVoxels(const std::string& path) {
   return labelmap;
 }
 
+namespace {
+
+// "<stem>.labels.json": what the ITK-SNAP sidecar cannot hold (terminology, locks, review).
+std::string fullTableSidecarPath(const std::string& imagePath) {
+  std::string txt = labelSidecarPath(imagePath);
+  return txt.substr(0, txt.size() - 4) + ".json";
+}
+
+// Adds terminology, lock and review from the JSON sidecar to labels with the same id and name
+// (a table edited in ITK-SNAP since keeps its own names and colours).
+void mergeFullTable(core::LabelTable& table, const std::string& jsonPath) {
+  std::ifstream in(jsonPath);
+  auto j = nlohmann::json::parse(in, nullptr, false);
+  if (j.is_discarded()) return;
+  auto full = core::labelTableFromJson(j.value("labels", nlohmann::json::array()));
+  if (!full) return;
+  for (auto& label : table.labelsForEdit())
+    if (const core::Label* extra = full->find(label.id); extra && extra->name == label.name) {
+      label.terminology = extra->terminology;
+      label.locked = extra->locked;
+      label.review = extra->review;
+    }
+}
+
+}  // namespace
+
 core::Result<core::Labelmap> readItkLabelmap(const std::string& path) {
   auto read = readItkLabelVoxels(path);
   if (!read) return read.error();
@@ -391,6 +423,7 @@ core::Result<core::Labelmap> readItkLabelmap(const std::string& path) {
     auto table = readItkSnapLabels(sidecar);
     if (!table) return table.error();
     labelmap.labels() = std::move(*table);
+    if (fs::exists(fullTableSidecarPath(path), ec)) mergeFullTable(labelmap.labels(), fullTableSidecarPath(path));
   }
   labelmap.addMissingLabels();
   return labelmap;
@@ -410,7 +443,9 @@ core::Result<void> writeItkLabelmap(const core::Labelmap& labelmap, const std::s
   if (!written) return written;
   // Always written, even for an empty table: a stale sidecar from an earlier file of the same
   // name would otherwise rename this labelmap's labels.
-  return writeItkSnapLabels(labelmap.labels(), labelSidecarPath(path));
+  if (auto r = writeItkSnapLabels(labelmap.labels(), labelSidecarPath(path)); !r) return r;
+  nlohmann::json full{{"format", "delineo-labels"}, {"version", 1}, {"labels", core::toJson(labelmap.labels())}};
+  return writeFileAtomically(fullTableSidecarPath(path), full.dump(2) + "\n");
 }
 
 }  // namespace delineo::io

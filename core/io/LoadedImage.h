@@ -31,6 +31,12 @@ struct DicomSource {
   std::string sopClassUid;                   // of the source images
   std::vector<std::string> sopInstanceUids;  // per slice k (one entry for a multi-frame file)
   std::vector<std::string> files;            // source file per slice k
+  // Per slice k, set only for multi-frame sources (sopInstanceUids then lists each file once),
+  // so a DICOM SEG can reference the frame: the index into sopInstanceUids/files of the file
+  // holding slice k, and the slice's 1-based frame number within that file.
+  std::vector<int> sliceFileIndex;
+  std::vector<int> frameNumbers;
+  std::string specificCharacterSet;  // of the source, so copied names keep their encoding
 };
 
 struct LoadedImage {

@@ -201,6 +201,10 @@ core::Result<std::vector<SegmentInfo>> parseSegments(const itk::MetaDataDictiona
     long flag = 0;
     if (auto v = metaString(dict, segmentKey(n, "Delineo_Visible")); v && parseInteger(*v, flag)) s.label.visible = flag != 0;
     if (auto v = metaString(dict, segmentKey(n, "Delineo_Locked")); v && parseInteger(*v, flag)) s.label.locked = flag != 0;
+    if (auto v = metaString(dict, segmentKey(n, "Delineo_Review")))
+      if (auto state = core::parseReviewState(*v)) s.label.review.state = *state;
+    if (auto v = metaString(dict, segmentKey(n, "Delineo_Reviewer"))) s.label.review.reviewer = *v;
+    if (auto v = metaString(dict, segmentKey(n, "Delineo_ReviewComment"))) s.label.review.comment = *v;
     if (auto v = metaString(dict, segmentKey(n, "Delineo_Opacity"))) {
       double opacity = std::strtod(v->c_str(), nullptr);
       if (std::isfinite(opacity)) s.opacity = std::clamp(opacity, 0.0, 1.0);
@@ -341,6 +345,11 @@ core::Result<void> writeSegNrrd(const core::Labelmap& labelmap, const std::strin
     char opacity[32];
     std::snprintf(opacity, sizeof opacity, "%.6g", l.rgba[3] / 255.0);
     put(segmentKey(n, "Delineo_Opacity"), opacity);
+    if (l.review != core::Review{}) {
+      put(segmentKey(n, "Delineo_Review"), core::reviewStateName(l.review.state));
+      put(segmentKey(n, "Delineo_Reviewer"), l.review.reviewer);
+      put(segmentKey(n, "Delineo_ReviewComment"), l.review.comment);
+    }
     ++n;
   }
 

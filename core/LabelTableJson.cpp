@@ -1,19 +1,19 @@
-#include "tools/LabelTableJson.h"
+#include "core/LabelTableJson.h"
 
-namespace delineo::tools {
+namespace delineo::core {
 
 namespace {
 
-nlohmann::json codeJson(const core::Code& c) { return {c.value, c.scheme, c.meaning}; }
+nlohmann::json codeJson(const Code& c) { return {c.value, c.scheme, c.meaning}; }
 
-core::Code codeFrom(const nlohmann::json& j) {
+Code codeFrom(const nlohmann::json& j) {
   if (!j.is_array() || j.size() != 3) return {};
   return {j[0].get<std::string>(), j[1].get<std::string>(), j[2].get<std::string>()};
 }
 
 }  // namespace
 
-nlohmann::json toJson(const core::LabelTable& table) {
+nlohmann::json toJson(const LabelTable& table) {
   nlohmann::json labels = nlohmann::json::array();
   for (const auto& l : table.labels()) {
     nlohmann::json j{{"id", l.id},
@@ -25,18 +25,21 @@ nlohmann::json toJson(const core::LabelTable& table) {
       j["terminology"] = {{"category", codeJson(l.terminology.category)},
                           {"type", codeJson(l.terminology.type)},
                           {"modifier", codeJson(l.terminology.typeModifier)}};
+    if (l.review != Review{})
+      j["review"] = {{"state", reviewStateName(l.review.state)}, {"reviewer", l.review.reviewer},
+                     {"comment", l.review.comment}};
     labels.push_back(std::move(j));
   }
   return labels;
 }
 
-core::Result<core::LabelTable> labelTableFromJson(const nlohmann::json& j) {
+Result<LabelTable> labelTableFromJson(const nlohmann::json& j) {
   try {
-    core::LabelTable table;
+    LabelTable table;
     for (const auto& e : j) {
-      core::Label l;
+      Label l;
       int id = e.at("id").get<int>();
-      if (id < 1 || id > 255) return core::makeError("label id " + std::to_string(id) + " is outside 1..255");
+      if (id < 1 || id > 255) return makeError("label id " + std::to_string(id) + " is outside 1..255");
       l.id = static_cast<std::uint8_t>(id);
       l.name = e.at("name").get<std::string>();
       auto rgba = e.at("rgba");
@@ -49,12 +52,18 @@ core::Result<core::LabelTable> labelTableFromJson(const nlohmann::json& j) {
         l.terminology.type = codeFrom(t.value("type", nlohmann::json()));
         l.terminology.typeModifier = codeFrom(t.value("modifier", nlohmann::json()));
       }
+      if (e.contains("review")) {
+        const auto& r = e["review"];
+        auto state = parseReviewState(r.value("state", "draft"));
+        if (!state) return makeError("unknown review state '" + r.value("state", "") + "'");
+        l.review = {*state, r.value("reviewer", ""), r.value("comment", "")};
+      }
       if (auto r = table.set(l); !r) return r.error();
     }
     return table;
   } catch (const nlohmann::json::exception& e) {
-    return core::makeError(std::string("malformed label table: ") + e.what());
+    return makeError(std::string("malformed label table: ") + e.what());
   }
 }
 
-}  // namespace delineo::tools
+}  // namespace delineo::core

@@ -1,0 +1,95 @@
+#pragma once
+// Talking to a PACS with DCMTK dcmnet: C-ECHO, C-FIND (study and series level, Study Root),
+// retrieving a series by C-GET or by C-MOVE to our own temporary storage SCP, and C-STORE.
+// Retrieved series land in a hidden folder beside the target and are renamed into place only
+// when complete, so a failure or cancel leaves nothing half-written. Every call runs on the
+// calling thread; TaskControl reports progress and cancels between DIMSE messages.
+// Patient identity found in C-FIND results is returned to the caller, never logged; messages
+// name peers by AE title and host and UIDs only in shortened form (shortUid).
+
+#include <string>
+#include <vector>
+
+#include "core/Result.h"
+#include "core/TaskControl.h"
+
+namespace delineo::io {
+
+struct PacsConnection {
+  std::string ourAeTitle = "DELINEO";   // calling AE title; also the C-MOVE destination
+  std::string peerAeTitle = "ORTHANC";  // called AE title of the PACS
+  std::string host = "127.0.0.1";       // PACS host name or address
+  int port = 4242;                      // PACS DICOM port
+  // DICOM over TLS. Not implemented yet (needs dcmtls and certificate set-up): a connection
+  // asking for it is refused with a message rather than sent in clear.
+  bool tls = false;
+  int timeoutSeconds = 15;  // TCP connect, association and each DIMSE response
+};
+
+struct PacsQuery {
+  enum class Level { Study, Series };
+  Level level = Level::Study;     // Study: one match per study; Series: series of one study
+  std::string patientId;          // exact or with wildcards ("PAT*"); empty = any
+  std::string patientName;        // DICOM PN with wildcards ("DOE^J*"); empty = any
+  std::string studyDate;          // "20240102" or a range "20240101-20240131"; empty = any
+  std::string modality;           // study level: ModalitiesInStudy; series level: Modality
+  std::string accessionNumber;    // empty = any
+  std::string studyInstanceUid;   // series level: required unless seriesInstanceUid is given
+  std::string seriesInstanceUid;  // series level: optional filter (relational query without study)
+};
+
+// One C-FIND match. Patient identity is here because the user asked the PACS for it; callers
+// show it only on explicit request and never log it.
+struct PacsMatch {
+  std::string patientName;
+  std::string patientId;
+  std::string studyInstanceUid;
+  std::string studyDate;
+  std::string studyDescription;
+  std::string accessionNumber;
+  std::string modalitiesInStudy;  // study level
+  std::string seriesInstanceUid;  // series level
+  std::string seriesNumber;
+  std::string seriesDescription;
+  std::string modality;           // series level
+  int instanceCount = -1;         // related instances, -1 when the PACS does not say
+};
+
+struct PacsRetrieveReport {
+  std::string folder;        // where the series now is
+  int instanceCount = 0;     // instances received
+  int failedCount = 0;       // sub-operations the PACS reported as failed
+};
+
+struct PacsStoreReport {
+  int sentCount = 0;
+  std::vector<std::string> sopInstanceUids;  // of the instances the PACS accepted
+};
+
+// "1.2.826.0.1.3680043…123456": enough to recognise a UID in logs without quoting it whole.
+std::string shortUid(const std::string& uid);
+
+// C-ECHO: succeeds when the PACS answers.
+core::Result<void> pacsEcho(const PacsConnection& pacs);
+
+core::Result<std::vector<PacsMatch>> pacsFind(const PacsConnection& pacs, const PacsQuery& query,
+                                              const core::TaskControl& control = {});
+
+// Retrieves one series into `folder` (which must not exist, or be empty). studyInstanceUid may
+// be empty: it is then looked up by a series-level C-FIND.
+core::Result<PacsRetrieveReport> pacsGetSeries(const PacsConnection& pacs, const std::string& studyInstanceUid,
+                                               const std::string& seriesInstanceUid, const std::string& folder,
+                                               const core::TaskControl& control = {});
+
+// The same by C-MOVE: a storage SCP with our AE title listens on `receivePort` while the PACS
+// sends the series there (the PACS must know our AE title, host and that port).
+core::Result<PacsRetrieveReport> pacsMoveSeries(const PacsConnection& pacs, const std::string& studyInstanceUid,
+                                                const std::string& seriesInstanceUid, const std::string& folder,
+                                                int receivePort, const core::TaskControl& control = {});
+
+// C-STORE of DICOM files (e.g. a SEG written by writeDicomSeg). Fails unless the PACS accepted
+// every one; each accepted instance is complete in the archive (a C-STORE is all or nothing).
+core::Result<PacsStoreReport> pacsStore(const PacsConnection& pacs, const std::vector<std::string>& files,
+                                        const core::TaskControl& control = {});
+
+}  // namespace delineo::io

@@ -1,0 +1,196 @@
+// Region grow, ours vs ITK's ConnectedThresholdImageFilter (single-threaded in ITK), on the head
+// CT and on a 512^3 nearest-neighbour upsampling of it; identical output is checked for every
+// row. Then grow from seeds (competitive, multi-label): initial run and incremental update.
+// Run on demand: build/tests/bench/bench_grow
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+#include <itkConnectedThresholdImageFilter.h>
+#include <itkImage.h>
+
+#include "core/io/ImageIO.h"
+#include "tools/GrowFromSeeds.h"
+#include "tools/RegionGrow.h"
+
+using namespace delineo;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+const char* kHeadCt = "/usr/share/doc/invesalius-examples/examples/Cranium.inv3";
+
+double msSince(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+using ItkImage = itk::Image<std::int16_t, 3>;
+
+ItkImage::Pointer toItk(const core::Volume& v) {
+  auto image = ItkImage::New();
+  const auto& d = v.geometry().dims;
+  ItkImage::RegionType region;
+  region.SetSize({{itk::SizeValueType(d[0]), itk::SizeValueType(d[1]), itk::SizeValueType(d[2])}});
+  image->SetRegions(region);
+  image->Allocate();
+  std::memcpy(image->GetBufferPointer(), v.voxels<std::int16_t>().data(), v.byteSize());
+  return image;
+}
+
+core::Volume upsample(const core::Volume& src, core::Dims dims) {
+  core::Geometry g = src.geometry();
+  const core::Dims s = g.dims;
+  for (int a = 0; a < 3; ++a) g.spacingMm[a] *= double(s[a]) / double(dims[a]);
+  g.dims = dims;
+  core::Volume out(g, core::ScalarType::Int16);
+  auto in = src.voxels<std::int16_t>();
+  auto o = out.voxels<std::int16_t>();
+  std::size_t n = 0;
+  for (std::int64_t k = 0; k < dims[2]; ++k)
+    for (std::int64_t j = 0; j < dims[1]; ++j)
+      for (std::int64_t i = 0; i < dims[0]; ++i)
+        o[n++] = in[std::size_t(src.geometry().linearIndex(i * s[0] / dims[0], j * s[1] / dims[1], k * s[2] / dims[2]))];
+  return out;
+}
+
+struct Case {
+  const char* name;
+  double lower, upper;
+  int connectivity;
+  std::vector<tools::Ijk> seeds;  // on the head CT's grid; scaled for the upsampled one
+};
+
+void benchRegionGrow(const char* title, const core::Volume& v, const std::vector<Case>& cases, double scale[3]) {
+  std::printf("\n%s (%s, %lld voxels)\n", title, core::toString(v.geometry().dims).c_str(),
+              static_cast<long long>(v.geometry().voxelCount()));
+  std::printf("%-28s %12s %10s %10s %8s %10s\n", "case", "voxels", "ours ms", "ITK ms", "ratio", "identical");
+  auto itkInput = toItk(v);
+  for (const Case& c : cases) {
+    tools::RegionGrowParams p;
+    for (auto s : c.seeds)
+      p.seeds.push_back({std::int64_t(double(s[0]) * scale[0]), std::int64_t(double(s[1]) * scale[1]),
+                         std::int64_t(double(s[2]) * scale[2])});
+    p.lower = c.lower;
+    p.upper = c.upper;
+    p.connectivity = c.connectivity;
+    std::vector<double> ours;
+    core::Result<tools::GrowRegion> region = core::makeError("not run");
+    for (int r = 0; r < 3; ++r) {
+      auto t0 = Clock::now();
+      region = tools::growConnectedThreshold(v, p);
+      ours.push_back(msSince(t0));
+    }
+    if (!region) {
+      std::printf("%-28s error: %s\n", c.name, region.message().c_str());
+      continue;
+    }
+    using Filter = itk::ConnectedThresholdImageFilter<ItkImage, itk::Image<std::uint8_t, 3>>;
+    std::vector<double> theirs;
+    bool identical = true;
+    for (int r = 0; r < 2; ++r) {
+      auto filter = Filter::New();
+      filter->SetInput(itkInput);
+      filter->SetLower(std::int16_t(c.lower));
+      filter->SetUpper(std::int16_t(c.upper));
+      filter->SetReplaceValue(1);
+      filter->SetConnectivity(c.connectivity == 26 ? Filter::FullConnectivity : Filter::FaceConnectivity);
+      for (auto s : p.seeds) filter->AddSeed({{s[0], s[1], s[2]}});
+      auto t0 = Clock::now();
+      filter->Update();
+      theirs.push_back(msSince(t0));
+      const std::uint8_t* out = filter->GetOutput()->GetBufferPointer();
+      for (std::int64_t n = 0; n < region->mask.size(); ++n)
+        if ((out[n] != 0) != (region->mask[n] != 0)) {
+          identical = false;
+          break;
+        }
+    }
+    std::printf("%-28s %12lld %10.1f %10.1f %7.1fx %10s\n", c.name, static_cast<long long>(region->voxels),
+                median(ours), median(theirs), median(theirs) / median(ours), identical ? "yes" : "NO");
+  }
+}
+
+// Grow from seeds on a synthetic CT-like volume: `segments` blobs of distinct intensity in a
+// noisy background, one seed stroke per segment plus background, then a few more seeds.
+void benchGrowFromSeeds(core::Dims dims, int segments) {
+  core::Geometry g;
+  g.dims = dims;
+  core::Volume v(g, core::ScalarType::Int16);
+  auto vox = v.voxels<std::int16_t>();
+  std::uint32_t rng = 12345;
+  auto next = [&] { return rng = rng * 1664525u + 1013904223u; };
+  const std::int64_t cellsZ = segments / 4 + 1;
+  for (std::int64_t k = 0; k < dims[2]; ++k)
+    for (std::int64_t j = 0; j < dims[1]; ++j)
+      for (std::int64_t i = 0; i < dims[0]; ++i) {
+        std::int64_t cell = (i * 2 / dims[0]) + 2 * (j * 2 / dims[1]) + 4 * (k * cellsZ / dims[2]);
+        vox[std::size_t(g.linearIndex(i, j, k))] = std::int16_t(int(cell % segments) * 40 + int(next() >> 28));
+      }
+  core::Labelmap seeds(g);
+  auto put = [&](std::int64_t i, std::int64_t j, std::int64_t k, std::uint8_t label) {
+    for (std::int64_t d = -3; d <= 3; ++d)
+      if (g.contains(i + d, j, k)) seeds.voxels()[std::size_t(g.linearIndex(i + d, j, k))] = label;
+  };
+  for (int s = 0; s < segments; ++s) {
+    std::int64_t cell = s;
+    std::int64_t ci = cell % 2, cj = (cell / 2) % 2, ck = cell / 4;
+    put(dims[0] / 4 + ci * dims[0] / 2, dims[1] / 4 + cj * dims[1] / 2,
+        std::min(dims[2] - 1, (2 * ck + 1) * dims[2] / (2 * cellsZ)), std::uint8_t(s + 1));
+  }
+  tools::GrowFromSeedsParams params;
+  tools::GrowFromSeeds grow;
+  auto t0 = Clock::now();
+  auto first = grow.run(v, seeds, params);
+  double initialMs = msSince(t0);
+  if (!first) {
+    std::printf("grow from seeds: %s\n", first.message().c_str());
+    return;
+  }
+  for (int s = 0; s < 5; ++s) put(dims[0] / 3 + s * 7, dims[1] / 3, dims[2] / 2 + s, std::uint8_t(s + 1));
+  t0 = Clock::now();
+  auto update = grow.update(v, seeds);
+  double updateMs = msSince(t0);
+  std::printf("%-20s %10d %14.0f %14.0f %16.2f\n", core::toString(dims).c_str(), segments, initialMs, updateMs,
+              double(g.voxelCount()) / 1e6);
+}
+
+}  // namespace
+
+int main() {
+  auto image = io::readImage(kHeadCt);
+  if (!image) {
+    std::fprintf(stderr, "%s\n", image.message().c_str());
+    return 1;
+  }
+  const core::Volume& ct = image->volume;
+  std::vector<Case> cases = {
+      {"bone [300,3000] 6-conn", 300, 3000, 6, {{60, 128, 54}, {196, 128, 54}, {128, 40, 20}}},
+      {"bone [300,3000] 26-conn", 300, 3000, 26, {{60, 128, 54}, {196, 128, 54}, {128, 40, 20}}},
+      {"soft tissue [-100,200] 6", -100, 200, 6, {{128, 128, 54}}},
+      {"air [-1024,-500] 6-conn", -1024, -500, 6, {{0, 0, 0}}},
+  };
+  // Seeds must lie in range: move each to the first in-range voxel along +i from where it is.
+  for (Case& c : cases)
+    for (auto& s : c.seeds)
+      while (s[0] + 1 < ct.geometry().dims[0] &&
+             !(ct.valueAt(s[0], s[1], s[2]) >= c.lower && ct.valueAt(s[0], s[1], s[2]) <= c.upper))
+        ++s[0];
+  double one[3] = {1, 1, 1};
+  benchRegionGrow("Region grow on the head CT", ct, cases, one);
+  core::Dims big{512, 512, 512};
+  core::Volume up = upsample(ct, big);
+  double scale[3] = {2.0, 2.0, 512.0 / 108.0};
+  benchRegionGrow("Region grow on the head CT upsampled to 512^3", up, cases, scale);
+
+  std::printf("\nGrow from seeds (one seed stroke per segment; update = 5 strokes added)\n");
+  std::printf("%-20s %10s %14s %14s %16s\n", "dims", "segments", "initial ms", "update ms", "Mvoxels");
+  benchGrowFromSeeds({200, 200, 375}, 20);
+  benchGrowFromSeeds({400, 400, 375}, 20);
+  return 0;
+}

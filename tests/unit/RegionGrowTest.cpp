@@ -1,0 +1,366 @@
+// Region growing: voxel-for-voxel equality with ITK's ConnectedThresholdImageFilter on the real
+// head CT and on phantoms, 18-connectivity against a brute-force flood, and the contract around
+// it (ROI, leak guard, bad input, cancel, preview, undo).
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include <itkConfidenceConnectedImageFilter.h>
+#include <itkConnectedThresholdImageFilter.h>
+
+#include "tests/unit/SemiAutoSupport.h"
+#include "tools/History.h"
+#include "tools/RegionGrow.h"
+
+namespace delineo::tools {
+namespace {
+
+using test::headCt;
+
+template <typename T>
+itk::Image<std::uint8_t, 3>::Pointer itkConnectedThreshold(const core::Volume& volume, const std::vector<Ijk>& seeds,
+                                                          double lower, double upper, int connectivity) {
+  using Filter = itk::ConnectedThresholdImageFilter<itk::Image<T, 3>, itk::Image<std::uint8_t, 3>>;
+  auto filter = Filter::New();
+  filter->SetInput(test::toItk<T>(volume));
+  filter->SetLower(static_cast<T>(lower));
+  filter->SetUpper(static_cast<T>(upper));
+  filter->SetReplaceValue(1);
+  filter->SetConnectivity(connectivity == 26 ? Filter::FullConnectivity : Filter::FaceConnectivity);
+  for (const auto& s : seeds) filter->AddSeed({{s[0], s[1], s[2]}});
+  filter->Update();
+  return filter->GetOutput();
+}
+
+// Walks from `start` along `step` to the first voxel whose value lies in [lower, upper].
+Ijk firstInRange(const core::Volume& v, Ijk start, Ijk step, double lower, double upper) {
+  for (Ijk p = start; v.geometry().contains(p[0], p[1], p[2]); p = {p[0] + step[0], p[1] + step[1], p[2] + step[2]}) {
+    double x = v.valueAt(p[0], p[1], p[2]);
+    if (x >= lower && x <= upper) return p;
+  }
+  ADD_FAILURE() << "no voxel in range from the start";
+  return start;
+}
+
+struct HeadCase {
+  const char* name;
+  double lower, upper;
+  std::vector<Ijk> seeds;
+};
+
+std::vector<HeadCase> headCases() {
+  const core::Volume& ct = headCt();
+  return {
+      {"bone", 300, 3000,
+       {firstInRange(ct, {128, 128, 54}, {1, 0, 0}, 300, 3000), firstInRange(ct, {128, 128, 54}, {-1, 0, 0}, 300, 3000),
+        firstInRange(ct, {128, 128, 20}, {0, 1, 0}, 300, 3000)}},
+      {"soft tissue", -100, 200, {firstInRange(ct, {128, 128, 54}, {0, 1, 0}, -100, 200),
+                                  firstInRange(ct, {128, 100, 80}, {0, 1, 0}, -100, 200)}},
+      {"air", -1024, -500, {{0, 0, 0}, {255, 255, 107}}},
+  };
+}
+
+TEST(RegionGrow, EqualsItkConnectedThresholdOnTheHeadCtFor6And26Connectivity) {
+  const core::Volume& ct = headCt();
+  ASSERT_EQ(ct.scalarType(), core::ScalarType::Int16);
+  for (const HeadCase& c : headCases())
+    for (int connectivity : {6, 26}) {
+      RegionGrowParams p;
+      p.seeds = c.seeds;
+      p.lower = c.lower;
+      p.upper = c.upper;
+      p.connectivity = connectivity;
+      p.threads = 2;
+      auto ours = growConnectedThreshold(ct, p);
+      ASSERT_TRUE(ours) << ours.message();
+      auto itk = itkConnectedThreshold<std::int16_t>(ct, c.seeds, c.lower, c.upper, connectivity);
+      EXPECT_GT(ours->voxels, 1000) << c.name;
+      EXPECT_EQ(test::differingVoxels(ours->mask, itk.GetPointer()), 0)
+          << c.name << " [" << c.lower << ", " << c.upper << "] " << connectivity << "-connected";
+      EXPECT_EQ(ours->voxels, ours->mask.count());
+    }
+}
+
+TEST(RegionGrow, EighteenConnectivityEqualsABruteForceFloodOnTheHeadCt) {
+  const core::Volume& ct = headCt();
+  const HeadCase c = headCases()[0];
+  RegionGrowParams p;
+  p.seeds = c.seeds;
+  p.lower = c.lower;
+  p.upper = c.upper;
+  p.connectivity = 18;
+  auto ours = growConnectedThreshold(ct, p);
+  ASSERT_TRUE(ours) << ours.message();
+  auto reference = test::bruteForceGrow(ct.voxels<std::int16_t>().data(), ct.geometry().dims, c.seeds, c.lower,
+                                        c.upper, 18);
+  EXPECT_EQ(test::differingVoxels(ours->mask, test::toItk(reference).GetPointer()), 0);
+  EXPECT_EQ(ours->voxels, reference.count());
+}
+
+// Random noise thresholded near the percolation point: 6, 18 and 26-connected regions differ
+// a lot, so any connectivity mistake shows.
+template <typename T>
+core::Volume noisePhantom(core::ScalarType type, std::uint32_t seed) {
+  core::Geometry g;
+  g.dims = {37, 41, 29};
+  core::Volume v(g, type);
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> value(0, 249);
+  for (auto& x : v.voxels<T>()) x = static_cast<T>(value(rng));
+  return v;
+}
+
+template <typename T>
+void expectPhantomMatches(core::ScalarType type) {
+  for (std::uint32_t seed : {1u, 2u})
+    for (int connectivity : {6, 18, 26})
+      for (int threads : {1, 2}) {
+        core::Volume v = noisePhantom<T>(type, seed);
+        RegionGrowParams p;
+        p.seeds = {{18, 20, 14}, {3, 5, 2}};
+        p.lower = 0;
+        p.upper = connectivity == 6 ? 175 : (connectivity == 18 ? 112 : 87);
+        p.connectivity = connectivity;
+        p.threads = threads;
+        // Seeds must be inside the range for a meaningful region.
+        for (auto s : p.seeds) v.voxels<T>()[std::size_t(v.geometry().linearIndex(s[0], s[1], s[2]))] = T(1);
+        auto ours = growConnectedThreshold(v, p);
+        ASSERT_TRUE(ours) << ours.message();
+        auto ref = test::bruteForceGrow(v.voxels<T>().data(), v.geometry().dims, p.seeds, p.lower, p.upper,
+                                        connectivity);
+        EXPECT_GT(ref.count(), 100);
+        EXPECT_EQ(test::differingVoxels(ours->mask, test::toItk(ref).GetPointer()), 0)
+            << connectivity << "-connected, " << threads << " thread(s)";
+        if (connectivity != 18) {
+          auto itk = itkConnectedThreshold<T>(v, p.seeds, p.lower, p.upper, connectivity);
+          EXPECT_EQ(test::differingVoxels(ours->mask, itk.GetPointer()), 0) << connectivity << "-connected vs ITK";
+        }
+      }
+}
+
+TEST(RegionGrow, EqualsItkAndBruteForceOnNoisePhantomsOfEveryScalarType) {
+  expectPhantomMatches<std::uint8_t>(core::ScalarType::UInt8);
+  expectPhantomMatches<std::uint16_t>(core::ScalarType::UInt16);
+  expectPhantomMatches<float>(core::ScalarType::Float32);
+}
+
+TEST(RegionGrow, StaysInsideTheRegionOfInterest) {
+  const core::Volume& ct = headCt();
+  const HeadCase c = headCases()[0];
+  RegionGrowParams p;
+  p.seeds = {c.seeds[0]};
+  p.lower = c.lower;
+  p.upper = c.upper;
+  p.roi = VoxelBox{{c.seeds[0][0] - 20, c.seeds[0][1] - 30, c.seeds[0][2] - 10},
+                   {c.seeds[0][0] + 20, c.seeds[0][1] + 30, c.seeds[0][2] + 10}};
+  auto ours = growConnectedThreshold(ct, p);
+  ASSERT_TRUE(ours) << ours.message();
+  // Reference: brute force on the cropped volume.
+  const VoxelBox b = *p.roi;
+  core::Geometry cg;
+  cg.dims = {b.hi[0] - b.lo[0], b.hi[1] - b.lo[1], b.hi[2] - b.lo[2]};
+  std::vector<std::int16_t> crop;
+  for (std::int64_t k = b.lo[2]; k < b.hi[2]; ++k)
+    for (std::int64_t j = b.lo[1]; j < b.hi[1]; ++j)
+      for (std::int64_t i = b.lo[0]; i < b.hi[0]; ++i) crop.push_back(std::int16_t(ct.valueAt(i, j, k)));
+  auto ref = test::bruteForceGrow(crop.data(), cg.dims, {{20, 30, 10}}, p.lower, p.upper, 6);
+  std::int64_t outside = 0, differ = 0;
+  for (std::int64_t k = 0; k < ct.geometry().dims[2]; ++k)
+    for (std::int64_t j = 0; j < ct.geometry().dims[1]; ++j)
+      for (std::int64_t i = 0; i < ct.geometry().dims[0]; ++i) {
+        bool in = ours->mask.at(i, j, k);
+        if (!b.contains(i, j, k)) {
+          outside += in;
+          continue;
+        }
+        differ += in != ref.at(i - b.lo[0], j - b.lo[1], k - b.lo[2]);
+      }
+  EXPECT_EQ(outside, 0);
+  EXPECT_EQ(differ, 0);
+  EXPECT_EQ(ours->voxels, ref.count());
+}
+
+core::Labelmap labelmapFor(const core::Volume& v) {
+  core::Labelmap m = core::Labelmap::forVolume(v);
+  (void)m.labels().add("Bone");
+  return m;
+}
+
+TEST(RegionGrow, LeakGuardStopsReportsAndPaintsNothing) {
+  const core::Volume& ct = headCt();
+  core::Labelmap m = labelmapFor(ct);
+  RegionGrowParams p;
+  p.seeds = {{0, 0, 0}};
+  p.lower = -1024;
+  p.upper = -500;
+  p.maxVoxels = 10000;
+  LabelEdit edit(m, &ct, {});
+  auto grown = regionGrow(ct, edit, p, 1);
+  ASSERT_FALSE(grown);
+  EXPECT_NE(grown.message().find("leak guard"), std::string::npos) << grown.message();
+  EXPECT_EQ(edit.changedVoxels(), 0);
+  EXPECT_TRUE(edit.finish().empty());
+}
+
+TEST(RegionGrow, BadInputIsRejectedWithAClearMessageAndTouchesNothing) {
+  const core::Volume& ct = headCt();
+  core::Labelmap m = labelmapFor(ct);
+  auto attempt = [&](RegionGrowParams p) {
+    LabelEdit edit(m, &ct, {});
+    auto r = regionGrow(ct, edit, p, 1);
+    EXPECT_EQ(edit.changedVoxels(), 0);
+    return r ? std::string("accepted") : r.message();
+  };
+  RegionGrowParams good;
+  good.seeds = {{128, 128, 54}};
+  good.lower = 300;
+  good.upper = 3000;
+  RegionGrowParams p = good;
+  p.seeds = {{128, 128, 108}};
+  EXPECT_NE(attempt(p).find("outside the volume"), std::string::npos);
+  p = good;
+  p.seeds = {{-1, 3, 3}};
+  EXPECT_NE(attempt(p).find("outside the volume"), std::string::npos);
+  p = good;
+  p.seeds.clear();
+  EXPECT_NE(attempt(p).find("at least one seed"), std::string::npos);
+  p = good;
+  p.lower = 500;
+  p.upper = 400;
+  EXPECT_NE(attempt(p).find("empty intensity range"), std::string::npos);
+  p = good;
+  p.connectivity = 8;
+  EXPECT_NE(attempt(p).find("6, 18 or 26"), std::string::npos);
+  p = good;
+  p.roi = VoxelBox{{0, 0, 0}, {10, 10, 10}};
+  EXPECT_NE(attempt(p).find("region of interest"), std::string::npos);
+  for (std::uint8_t v : m.voxels()) ASSERT_EQ(v, 0);
+}
+
+TEST(RegionGrow, SeedsOutsideTheRangeGrowNothingAsInItk) {
+  const core::Volume& ct = headCt();
+  RegionGrowParams p;
+  p.seeds = {{0, 0, 0}};  // air
+  p.lower = 300;
+  p.upper = 3000;
+  auto ours = growConnectedThreshold(ct, p);
+  ASSERT_TRUE(ours);
+  EXPECT_EQ(ours->voxels, 0);
+  EXPECT_EQ(ours->seedsInRange, 0);
+  auto itk = itkConnectedThreshold<std::int16_t>(ct, p.seeds, p.lower, p.upper, 6);
+  EXPECT_EQ(test::differingVoxels(ours->mask, itk.GetPointer()), 0);
+}
+
+TEST(RegionGrow, CancelStopsWithAnErrorAndPaintsNothing) {
+  const core::Volume& ct = headCt();
+  core::Labelmap m = labelmapFor(ct);
+  std::atomic<bool> cancel{true};
+  core::TaskControl control;
+  control.cancel = &cancel;
+  RegionGrowParams p;
+  p.seeds = {{0, 0, 0}};
+  p.lower = -1024;
+  p.upper = -500;
+  LabelEdit edit(m, &ct, {});
+  auto grown = regionGrow(ct, edit, p, 1, {}, control);
+  ASSERT_FALSE(grown);
+  EXPECT_NE(grown.message().find("cancelled"), std::string::npos);
+  EXPECT_EQ(edit.changedVoxels(), 0);
+}
+
+TEST(RegionGrow, PreviewIsDiscardedByRevertAndAcceptedAsOneUndoableStep) {
+  const core::Volume& ct = headCt();
+  core::Labelmap m = labelmapFor(ct);
+  const HeadCase c = headCases()[0];
+  RegionGrowParams p;
+  p.seeds = c.seeds;
+  p.lower = c.lower;
+  p.upper = c.upper;
+  {
+    LabelEdit preview(m, &ct, {});
+    auto grown = regionGrow(ct, preview, p, 1);
+    ASSERT_TRUE(grown) << grown.message();
+    EXPECT_EQ(m.histogram()[1], grown->region.voxels);  // the preview is visible in the labelmap
+    preview.revert();
+    EXPECT_EQ(m.histogram()[1], 0);
+  }
+  History history;
+  LabelEdit edit(m, &ct, {});
+  auto grown = regionGrow(ct, edit, p, 1);
+  ASSERT_TRUE(grown);
+  Step step;
+  step.name = "Grow";
+  step.voxels = edit.finish();
+  EXPECT_EQ(step.voxels.changedVoxels, grown->region.voxels);
+  ASSERT_TRUE(history.push(std::move(step)));
+  history.undo(m);
+  EXPECT_EQ(m.histogram()[0], ct.geometry().voxelCount());
+  history.redo(m);
+  EXPECT_EQ(m.histogram()[1], grown->region.voxels);
+}
+
+TEST(RegionGrow, PaintRuleAndLocksApplyToTheGrownRegion) {
+  const core::Volume& ct = headCt();
+  core::Labelmap m = labelmapFor(ct);
+  (void)m.labels().add("Locked");
+  m.labels().find(2)->locked = true;
+  const HeadCase c = headCases()[0];
+  const Ijk s = c.seeds[0];
+  m.voxels()[std::size_t(ct.geometry().linearIndex(s[0], s[1] + 1, s[2]))] = 2;
+  RegionGrowParams p;
+  p.seeds = c.seeds;
+  p.lower = c.lower;
+  p.upper = c.upper;
+  LabelEdit edit(m, &ct, {});
+  auto grown = regionGrow(ct, edit, p, 1);
+  ASSERT_TRUE(grown);
+  EXPECT_EQ(m.voxels()[std::size_t(ct.geometry().linearIndex(s[0], s[1] + 1, s[2]))], 2);
+  EXPECT_LE(grown->changed, grown->region.voxels - (ct.valueAt(s[0], s[1] + 1, s[2]) >= 300 ? 1 : 0));
+}
+
+TEST(RegionGrow, ConfidenceConnectedEqualsItkOnTheHeadCt) {
+  const core::Volume& ct = headCt();
+  const HeadCase c = headCases()[1];  // soft tissue seeds
+  RegionGrowParams p;
+  p.seeds = c.seeds;
+  ConfidenceParams conf;
+  conf.multiplier = 2.0;
+  conf.iterations = 2;
+  conf.initialRadius = 2;
+  auto ours = growConfidenceConnected(ct, p, conf);
+  ASSERT_TRUE(ours) << ours.message();
+  using Filter = itk::ConfidenceConnectedImageFilter<itk::Image<std::int16_t, 3>, itk::Image<std::uint8_t, 3>>;
+  auto filter = Filter::New();
+  filter->SetInput(test::toItk<std::int16_t>(ct));
+  filter->SetMultiplier(conf.multiplier);
+  filter->SetNumberOfIterations(static_cast<unsigned>(conf.iterations));
+  filter->SetInitialNeighborhoodRadius(static_cast<unsigned>(conf.initialRadius));
+  filter->SetReplaceValue(1);
+  for (const auto& s : p.seeds) filter->AddSeed({{s[0], s[1], s[2]}});
+  filter->Update();
+  EXPECT_GT(ours->voxels, 1000);
+  EXPECT_EQ(test::differingVoxels(ours->mask, filter->GetOutput()), 0);
+}
+
+TEST(RegionGrow, ReportsProgressToTheEnd) {
+  const core::Volume& ct = headCt();
+  double last = -1;
+  int calls = 0;
+  core::TaskControl control;
+  control.onProgress = [&](double f, std::string_view) {
+    EXPECT_GE(f, last);
+    last = f;
+    ++calls;
+  };
+  RegionGrowParams p;
+  p.seeds = {{0, 0, 0}};
+  p.lower = -1024;
+  p.upper = -500;
+  auto ours = growConnectedThreshold(ct, p, control);
+  ASSERT_TRUE(ours);
+  EXPECT_GE(calls, 1);
+  EXPECT_EQ(last, 1.0);
+}
+
+}  // namespace
+}  // namespace delineo::tools

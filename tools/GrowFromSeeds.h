@@ -1,0 +1,73 @@
+#pragma once
+// GrowFromSeeds: competitive multi-label growing (in the spirit of 3D Slicer's "Grow from
+// seeds"). Every voxel of the ROI takes the label whose seeds reach it at the least path cost,
+// where a step between face neighbours costs 1 + |intensity difference| / intensityStep
+// (quantized to integers, so a bucket queue replaces the heap: Dial's algorithm, O(1) per push).
+// Equal costs go to the smaller label id, so the result does not depend on the order of work.
+// The distance and label maps are kept: after the user adds seeds, update() propagates only from
+// the new seeds, and only where they improve the cost, so an update costs what it changes.
+//
+// Interactive use: the labelmap passed as seeds holds only seed strokes; apply() writes the
+// result into a LabelEdit (a preview), which the caller reverts before painting more seeds,
+// then calls update() and apply() again, and finally finish()es the edit.
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "core/Labelmap.h"
+#include "core/Result.h"
+#include "core/TaskControl.h"
+#include "core/Volume.h"
+#include "tools/LabelEdit.h"
+#include "tools/VoxelBox.h"
+
+namespace delineo::tools {
+
+struct GrowFromSeedsParams {
+  std::optional<VoxelBox> roi;  // voxels that take a label (default: the whole volume)
+  double intensityStep = 0;     // intensity difference that costs one extra step (0 = (max - min) / 256 of the ROI)
+};
+
+struct GrowFromSeedsStats {
+  std::int64_t seeds = 0;          // seed voxels in the ROI
+  std::int64_t labelled = 0;       // voxels whose label or cost changed in this run
+  int labels = 0;                  // distinct seed labels
+  bool incremental = false;        // update() reused the previous result
+  double algorithmMs = 0;
+};
+
+class GrowFromSeeds {
+ public:
+  // Full run: every non-zero voxel of `seeds` inside the ROI is a seed of its label; at least
+  // two labels are needed (the structure and what surrounds it).
+  core::Result<GrowFromSeedsStats> run(const core::Volume& volume, const core::Labelmap& seeds,
+                                       const GrowFromSeedsParams& params, const core::TaskControl& control = {});
+  // After seeds were added: propagates from the new seed voxels only. Removed or relabelled
+  // seeds (or no previous run) fall back to a full run.
+  core::Result<GrowFromSeedsStats> update(const core::Volume& volume, const core::Labelmap& seeds,
+                                          const core::TaskControl& control = {});
+
+  // Label of voxel (i,j,k) in the result; 0 outside the ROI or before a run.
+  std::uint8_t labelAt(std::int64_t i, std::int64_t j, std::int64_t k) const;
+  // Writes the result into `edit`: every ROI voxel that is background there takes its label.
+  std::int64_t apply(LabelEdit& edit) const;
+  bool hasResult() const { return !mDist.empty(); }
+
+ private:
+  core::Result<GrowFromSeedsStats> propagate(const core::TaskControl& control, GrowFromSeedsStats stats);
+  std::int64_t paddedIndex(std::int64_t i, std::int64_t j, std::int64_t k) const {
+    return (i - mRoi.lo[0] + 1) + mPadded[0] * ((j - mRoi.lo[1] + 1) + mPadded[1] * (k - mRoi.lo[2] + 1));
+  }
+
+  GrowFromSeedsParams mParams;
+  core::Dims mVolumeDims{0, 0, 0};
+  VoxelBox mRoi;
+  core::Dims mPadded{0, 0, 0};         // ROI plus a one-voxel wall on each side (no bounds checks)
+  std::vector<std::uint16_t> mLevel;   // quantized intensity per padded voxel
+  std::vector<std::uint32_t> mDist;    // path cost; 0 = seed (and the wall, which never improves)
+  std::vector<std::uint8_t> mLabel;
+  std::vector<std::vector<std::uint32_t>> mBuckets;  // Dial's circular bucket queue
+  std::int64_t mPending = 0;
+};
+
+}  // namespace delineo::tools
