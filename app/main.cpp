@@ -8,6 +8,7 @@
 #include "app/cli/AgreeCommand.h"
 #include "app/cli/ApplyCommand.h"
 #include "app/cli/AuditCommand.h"
+#include "app/cli/CampaignCommand.h"
 #include "app/cli/CompareCommand.h"
 #include "app/cli/GrowCommand.h"
 #include "app/cli/ConvertCommand.h"
@@ -18,26 +19,8 @@
 #include "app/cli/RenderCommand.h"
 #include "app/cli/ReplayCommand.h"
 #include "app/cli/StatsCommand.h"
-
-namespace {
-
-// Opens a sample study. Until the desktop viewer lands, "opening" prints what was loaded.
-int openSample(const std::string& name) {
-  delineo::app::ProgressPrinter progress(true);
-  auto image = delineo::app::loadSample(name, progress.control());
-  progress.finish();
-  if (!image) {
-    std::cerr << "delineo: error: " << image.message() << "\n";
-    return 1;
-  }
-  std::string path;
-  for (const auto& s : delineo::app::samples())
-    if (s.name == name) path = s.volumePath;
-  delineo::app::printImageInfo(std::cout, "sample '" + name + "': " + path, *image);
-  return 0;
-}
-
-}  // namespace
+#include "app/cli/VrCommand.h"
+#include "app/desktop/ViewCommand.h"
 
 int main(int argc, char** argv) {
   CLI::App cli{"Delineo: volumetric annotation of CT and MR studies"};
@@ -67,6 +50,8 @@ int main(int argc, char** argv) {
   delineo::app::addCompareCommand(cli, compare);
   delineo::app::AgreeOptions agree;
   delineo::app::addAgreeCommand(cli, agree);
+  delineo::app::CampaignOptions campaign;
+  delineo::app::addCampaignCommand(cli, campaign);
   delineo::app::AuditOptions audit;
   delineo::app::addAuditCommand(cli, audit);
   delineo::app::ReplayOptions replay;
@@ -76,6 +61,10 @@ int main(int argc, char** argv) {
 
   delineo::app::RenderOptions render;
   delineo::app::addRenderCommand(cli, render);
+  delineo::app::VrOptions vr;
+  delineo::app::addVrCommand(cli, vr);
+  delineo::app::ViewCommandOptions view;
+  delineo::app::addViewCommand(cli, view);
   CLI11_PARSE(cli, argc, argv);
 
   if (cli.got_subcommand("info")) return delineo::app::runInfo(info);
@@ -88,8 +77,16 @@ int main(int argc, char** argv) {
   if (cli.got_subcommand("compare")) return delineo::app::runCompare(compare);
   if (cli.got_subcommand("render")) return delineo::app::runRender(render);
   if (cli.got_subcommand("agree")) return delineo::app::runAgree(agree);
+  campaign.annotator = annotator;
+  if (cli.got_subcommand("campaign")) return delineo::app::runCampaign(campaign);
   if (cli.got_subcommand("audit")) return delineo::app::runAudit(audit);
   if (cli.got_subcommand("replay")) return delineo::app::runReplay(replay);
   if (cli.got_subcommand("grow")) return delineo::app::runGrow(grow);
-  return openSample(sample);
+  vr.annotator = annotator;
+  vr.sample = sample;
+  if (cli.got_subcommand("vr")) return delineo::app::runVr(vr);
+  view.desktop.annotator = annotator;
+  view.desktop.sample = sample;
+  // `view`, or no command: the viewer (on the sample when no input is given).
+  return delineo::app::runView(view);
 }

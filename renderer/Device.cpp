@@ -119,7 +119,8 @@ int resolveGpuIndex(int cliIndex) {
 }
 
 core::Result<std::unique_ptr<Device>> Device::create(const Instance& instance,
-                                                     const DeviceOptions& options) {
+                                                     const DeviceOptions& options,
+                                                     const std::vector<std::string>& extensionNames) {
   uint32_t count = 0;
   vkEnumeratePhysicalDevices(instance.handle(), &count, nullptr);
   std::vector<VkPhysicalDevice> devices(count);
@@ -159,7 +160,7 @@ core::Result<std::unique_ptr<Device>> Device::create(const Instance& instance,
   }
 
   std::unique_ptr<Device> device(new Device());
-  device->mPhysical = devices[chosen];
+  device->mPhysical = options.physicalDevice != VK_NULL_HANDLE ? options.physicalDevice : devices[chosen];
   vkGetPhysicalDeviceProperties(device->mPhysical, &device->mProperties);
   vkGetPhysicalDeviceMemoryProperties(device->mPhysical, &device->mMemory);
   device->mQueueFamily = static_cast<uint32_t>(computeQueueFamily(device->mPhysical));
@@ -182,7 +183,12 @@ core::Result<std::unique_ptr<Device>> Device::create(const Instance& instance,
   info.pNext = &features;
   info.queueCreateInfoCount = 1;
   info.pQueueCreateInfos = &queue;
-  VK_TRY(vkCreateDevice(device->mPhysical, &info, nullptr, &device->mDevice));
+  std::vector<const char*> extensions;
+  for (const auto& e : extensionNames) extensions.push_back(e.c_str());
+  info.enabledExtensionCount = static_cast<uint32_t>(extensions.size());
+  info.ppEnabledExtensionNames = extensions.data();
+  if (options.createDevice) VK_TRY(options.createDevice(device->mPhysical, info, &device->mDevice));
+  else VK_TRY(vkCreateDevice(device->mPhysical, &info, nullptr, &device->mDevice));
   vkGetDeviceQueue(device->mDevice, device->mQueueFamily, 0, &device->mQueue);
 
   VkSemaphoreTypeCreateInfo timelineType{VK_STRUCTURE_TYPE_SEMAPHORE_TYPE_CREATE_INFO};

@@ -22,6 +22,11 @@ class Instance;
 
 struct DeviceOptions {
   int gpuIndex = -1;  // index into listDevices(); -1: prefer a discrete GPU, else any usable one
+  // The device an OpenXR runtime drives (xrGetVulkanGraphicsDevice2KHR); overrides gpuIndex.
+  VkPhysicalDevice physicalDevice = VK_NULL_HANDLE;
+  // Creates the VkDevice in place of vkCreateDevice (OpenXR's xrCreateVulkanDeviceKHR adds the
+  // runtime's extensions); empty: vkCreateDevice.
+  std::function<VkResult(VkPhysicalDevice, const VkDeviceCreateInfo&, VkDevice*)> createDevice;
 };
 
 struct PhysicalDeviceInfo {
@@ -40,8 +45,10 @@ int resolveGpuIndex(int cliIndex);
 
 class Device {
  public:
+  // `extensions`: device extensions beyond the renderer's own (VK_KHR_swapchain for a window).
   static core::Result<std::unique_ptr<Device>> create(const Instance& instance,
-                                                      const DeviceOptions& options);
+                                                      const DeviceOptions& options,
+                                                      const std::vector<std::string>& extensions = {});
   ~Device();
   Device(const Device&) = delete;
   Device& operator=(const Device&) = delete;

@@ -30,6 +30,10 @@ struct Camera {
   double fovYDeg = 30;           // perspective: vertical field of view
   double heightMm = 200;         // orthographic: image height in mm
   double widthMm = 0;            // orthographic: image width in mm; 0: square pixels
+  // Asymmetric perspective frustum (a headset eye, OpenXR's XrFovf): tangents of the angles
+  // from `forward` to the image's left, right, top and bottom edges (left and down negative).
+  // Used instead of fovYDeg when tanRight > tanLeft and tanUp > tanDown.
+  double tanLeft = 0, tanRight = 0, tanUp = 0, tanDown = 0;
 };
 
 // A slice: pixel (x, y) shows the patient point originMm + x * columnStepMm + y * rowStepMm.
@@ -94,12 +98,61 @@ struct SliceDisplay {
   float labelOutlineOpacity = 1.0f; // label colour on the label's border pixels
 };
 
+// Overlays: geometry drawn over the views after the volume, in patient LPS millimetres. In a
+// volume view each is hidden where the volume's depth output is nearer (the surface in front
+// of it); in a slice view only what lies within sliceThicknessMm of the plane shows, and a
+// sphere shows as the outline of its cross-section (the brush disk). Every item has a viewMask:
+// bit i draws it in FrameParams::views[i]. Drawn in the order meshes, spheres, polylines, lines.
+using Rgba = std::array<float, 4>;  // straight (not premultiplied) colour and opacity, 0..1
+
+struct OverlaySphere {
+  core::Vec3 centreMm{0, 0, 0};          // centre (the brush cursor: the picked point)
+  double radiusMm = 5;                   // its true size
+  Rgba color{1.0f, 0.85f, 0.2f, 0.45f};  // shaded with a headlight; the rim is drawn denser
+  uint32_t viewMask = ~0u;               // views that draw it
+};
+
+struct OverlayPolyline {
+  std::vector<core::Vec3> pointsMm;  // vertices in order (a contour: points in its slice plane)
+  bool closed = false;               // also joins the last point to the first
+  Rgba color{1, 1, 0, 1};            // line colour
+  float widthPx = 2;                 // line width in pixels, anti-aliased
+  uint32_t viewMask = ~0u;           // views that draw it
+};
+
+struct OverlayLine {
+  core::Vec3 fromMm{0, 0, 0};  // one end (a controller ray: the controller's tip)
+  core::Vec3 toMm{0, 0, 0};    // other end
+  Rgba color{1, 1, 1, 1};      // line colour
+  float widthPx = 2;           // line width in pixels, anti-aliased
+  uint32_t viewMask = ~0u;     // views that draw it
+};
+
+struct OverlayMesh {
+  std::vector<core::Vec3> verticesMm;  // vertex positions
+  std::vector<uint32_t> indices;       // three per triangle, into verticesMm
+  Rgba color{0.7f, 0.7f, 0.75f, 1};    // flat colour, lit by the headlight; opaque meshes hide
+                                       // the overlays drawn after them
+  uint32_t viewMask = ~0u;             // views that draw it (volume views only)
+};
+
+struct Overlays {
+  std::vector<OverlayMesh> meshes;          // controller models, clip-plane quads
+  std::vector<OverlaySphere> spheres;       // the brush cursor
+  std::vector<OverlayPolyline> polylines;   // contours, scissors outlines
+  std::vector<OverlayLine> lines;           // controller rays, crosshair
+  float occludedOpacity = 0;                // opacity kept by parts behind the volume (x-ray)
+  double sliceThicknessMm = 0.5;            // slice views: distance from the plane still drawn
+  bool empty() const { return meshes.empty() && spheres.empty() && polylines.empty() && lines.empty(); }
+};
+
 struct FrameParams {
   std::vector<View> views;              // one per target layer, at most kMaxViews
   VolumeDisplay volume;                 // shared by the volume views
   SliceDisplay slice;                   // shared by the slice views
   const core::LabelTable* labels = nullptr;  // colours and visibility; null: the labelmap's own
   uint32_t frameIndex = 0;              // varies the jitter from frame to frame
+  Overlays overlays;                    // drawn after the volume and slices, with depth
 };
 
 }  // namespace delineo::renderer

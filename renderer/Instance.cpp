@@ -54,6 +54,7 @@ core::Result<std::unique_ptr<Instance>> Instance::create(const InstanceOptions& 
     layers.push_back(kValidationLayer);
     extensions.push_back(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
   }
+  for (const auto& e : options.extensions) extensions.push_back(e.c_str());
 
   VkInstanceCreateInfo info{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
   info.pApplicationInfo = &app;
@@ -63,7 +64,8 @@ core::Result<std::unique_ptr<Instance>> Instance::create(const InstanceOptions& 
   info.ppEnabledExtensionNames = extensions.data();
   // Chained so that messages from vkCreateInstance itself are counted too.
   if (options.validation) info.pNext = &messenger;
-  VK_TRY(vkCreateInstance(&info, nullptr, &instance->mInstance));
+  if (options.createInstance) VK_TRY(options.createInstance(info, &instance->mInstance));
+  else VK_TRY(vkCreateInstance(&info, nullptr, &instance->mInstance));
 
   if (options.validation) {
     auto create = reinterpret_cast<PFN_vkCreateDebugUtilsMessengerEXT>(

@@ -3,6 +3,7 @@
 // with a debug messenger that prints and counts every warning and error it reports (render
 // tests fail on any). Not movable: the messenger points at it; hold it in a unique_ptr.
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -18,6 +19,10 @@ struct InstanceOptions {
   bool validation = false;         // enable VK_LAYER_KHRONOS_validation + debug messenger
   bool printMessages = true;       // also print validation messages to stderr
   std::string appName = "Delineo"; // reported to the driver
+  std::vector<std::string> extensions;  // more instance extensions (a window's surface ones)
+  // Creates the VkInstance in place of vkCreateInstance (OpenXR's xrCreateVulkanInstanceKHR
+  // adds the runtime's extensions); empty: vkCreateInstance.
+  std::function<VkResult(const VkInstanceCreateInfo&, VkInstance*)> createInstance;
 };
 
 class Instance {

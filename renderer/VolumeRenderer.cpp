@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "renderer/Device.h"
+#include "renderer/OverlayBatch.h"
 #include "renderer/RenderTarget.h"
 #include "renderer/StagingUpload.h"
 #include "renderer/VkCheck.h"
@@ -127,12 +128,14 @@ core::Result<void> VolumeRenderer::init(const RendererOptions& options) {
     alloc.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
     alloc.commandBufferCount = 1;
     VK_TRY(vkAllocateCommandBuffers(dev, &alloc, &slot.commands));
+    // Raymarch, slice and overlay sets.
     VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 8},
                                     {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, 4},
-                                    {VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 4}};
+                                    {VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 6},
+                                    {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 4}};
     VkDescriptorPoolCreateInfo dp{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
-    dp.maxSets = 2;
-    dp.poolSizeCount = 3;
+    dp.maxSets = 3;
+    dp.poolSizeCount = 4;
     dp.pPoolSizes = sizes;
     VkDescriptorPool descriptors = VK_NULL_HANDLE;
     VK_TRY(vkCreateDescriptorPool(dev, &dp, nullptr, &descriptors));
@@ -210,6 +213,92 @@ core::Result<const ComputePipeline*> VolumeRenderer::raymarchPipeline(RenderMode
   auto p = ComputePipeline::create(mDevice, "raymarch.comp", bindings, spec);
   if (!p) return p.error();
   return &mPipelines.emplace(key, std::move(p).value()).first->second;
+}
+
+core::Result<const ComputePipeline*> VolumeRenderer::overlayPipeline() {
+  constexpr uint32_t key = 0x2000u;
+  if (auto it = mPipelines.find(key); it != mPipelines.end()) return &it->second;
+  const VkDescriptorType bindings[] = {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+                                       VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+                                       VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE};
+  auto p = ComputePipeline::create(mDevice, "overlay.comp", bindings, {});
+  if (!p) return p.error();
+  return &mPipelines.emplace(key, std::move(p).value()).first->second;
+}
+
+core::Result<void> VolumeRenderer::recordOverlays(const FrameParams& frame, RenderTarget& target, FrameSlot& slot,
+                                                  VkCommandBuffer cb) {
+  OverlayBatch batch = buildOverlayBatch(frame, target.extent());
+  if (batch.tiles.empty()) return {};
+  auto pipeline = overlayPipeline();
+  if (!pipeline) return pipeline.error();
+
+  // The four arrays share one host-visible buffer, each at an offset every device accepts.
+  const VkDeviceSize align = std::max<VkDeviceSize>(
+      16, mDevice.properties().limits.minStorageBufferOffsetAlignment);
+  auto aligned = [&](VkDeviceSize n) { return (n + align - 1) / align * align; };
+  const VkDeviceSize sizes[4] = {sizeof(batch.header), batch.prims.size() * sizeof(OverlayPrimGpu),
+                                 batch.tiles.size() * sizeof(batch.tiles[0]),
+                                 batch.indices.size() * sizeof(uint32_t)};
+  VkDeviceSize offsets[4], total = 0;
+  for (int i = 0; i < 4; ++i) {
+    offsets[i] = total;
+    total += aligned(sizes[i]);
+  }
+  if (slot.overlayData.size() < total) {
+    // The slot's previous frame has finished (render() waited for it), so the old buffer can go.
+    auto grown = Buffer::create(mDevice, std::max<VkDeviceSize>(total * 2, 64 * 1024),
+                                VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, Buffer::Memory::HostVisible);
+    if (!grown) return grown.error();
+    slot.overlayData = std::move(grown).value();
+  }
+  auto* bytes = static_cast<std::uint8_t*>(slot.overlayData.mapped());
+  const void* sources[4] = {&batch.header, batch.prims.data(), batch.tiles.data(), batch.indices.data()};
+  for (int i = 0; i < 4; ++i) std::memcpy(bytes + offsets[i], sources[i], sizes[i]);
+  slot.overlayData.flush();
+
+  VkDevice dev = mDevice.handle();
+  VkDescriptorSetLayout layout = (*pipeline)->setLayout();
+  VkDescriptorSetAllocateInfo a{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
+  a.descriptorPool = slot.descriptors.get();
+  a.descriptorSetCount = 1;
+  a.pSetLayouts = &layout;
+  VkDescriptorSet set = VK_NULL_HANDLE;
+  VK_TRY(vkAllocateDescriptorSets(dev, &a, &set));
+  VkDescriptorBufferInfo buffers[4];
+  VkDescriptorImageInfo images[2] = {{VK_NULL_HANDLE, target.colorView(), VK_IMAGE_LAYOUT_GENERAL},
+                                     {VK_NULL_HANDLE, target.depthView(), VK_IMAGE_LAYOUT_GENERAL}};
+  VkWriteDescriptorSet writes[6];
+  for (uint32_t i = 0; i < 6; ++i) {
+    writes[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+    writes[i].dstSet = set;
+    writes[i].dstBinding = i;
+    writes[i].descriptorCount = 1;
+    if (i < 4) {
+      buffers[i] = {slot.overlayData.handle(), offsets[i], std::max<VkDeviceSize>(sizes[i], 16)};
+      writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+      writes[i].pBufferInfo = &buffers[i];
+    } else {
+      writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_IMAGE;
+      writes[i].pImageInfo = &images[i - 4];
+    }
+  }
+  vkUpdateDescriptorSets(dev, 6, writes, 0, nullptr);
+
+  // The raymarch and slice passes' colour and depth are complete before overlays blend in.
+  VkMemoryBarrier2 written{VK_STRUCTURE_TYPE_MEMORY_BARRIER_2};
+  written.srcStageMask = VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT;
+  written.srcAccessMask = VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT;
+  written.dstStageMask = VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT;
+  written.dstAccessMask = VK_ACCESS_2_SHADER_STORAGE_READ_BIT | VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT;
+  VkDependencyInfo dep{VK_STRUCTURE_TYPE_DEPENDENCY_INFO};
+  dep.memoryBarrierCount = 1;
+  dep.pMemoryBarriers = &written;
+  vkCmdPipelineBarrier2(cb, &dep);
+  vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, (*pipeline)->handle());
+  vkCmdBindDescriptorSets(cb, VK_PIPELINE_BIND_POINT_COMPUTE, (*pipeline)->layout(), 0, 1, &set, 0, nullptr);
+  vkCmdDispatch(cb, static_cast<uint32_t>(batch.tiles.size()), 1, 1);
+  return {};
 }
 
 core::Result<const ComputePipeline*> VolumeRenderer::slicePipeline(bool labels) {
@@ -418,15 +507,13 @@ core::Result<uint64_t> VolumeRenderer::render(const FrameParams& frame, RenderTa
     int32_t views = 0;
     for (size_t i = 0; i < frame.views.size(); ++i) {
       if (frame.views[i].kind != View::Kind::Volume) continue;
-      const Camera& c = frame.views[i].camera;
+      // The overlay pass projects with the same numbers, so overlays line up with the rays.
+      const ViewProjection p = viewProjection(frame.views[i], extent);
       ViewGpu& v = u->views[views++];
-      double pixel = c.orthographic ? c.heightMm / extent.height
-                                    : 2 * std::tan(c.fovYDeg * 3.14159265358979323846 / 360) / extent.height;
-      double pixelX = c.orthographic && c.widthMm > 0 ? c.widthMm / extent.width : pixel;
-      set4(v.eye, c.eyeMm, c.orthographic ? 1 : 0);
-      set4(v.forward, core::normalize(c.forward), double(i));
-      set4(v.dx, c.right * pixelX, 0);
-      set4(v.dy, c.down * pixel, 0);
+      set4(v.eye, p.eyeMm, p.kind == ViewProjection::Kind::Orthographic ? 1 : 0);
+      set4(v.forward, p.forward, double(i));
+      set4(v.dx, p.dx, p.offsetX);
+      set4(v.dy, p.dy, p.offsetY);
     }
     setAffine(u->mmToIjk, mInv, t);
     setAffine(u->gradIjkToMm, mInv.transposed(), {});
@@ -514,6 +601,9 @@ core::Result<uint64_t> VolumeRenderer::render(const FrameParams& frame, RenderTa
     vkCmdBindDescriptorSets(cb, VK_PIPELINE_BIND_POINT_COMPUTE, (*pipeline)->layout(), 0, 1, &s, 0, nullptr);
     vkCmdDispatch(cb, (extent.width + 7) / 8, (extent.height + 7) / 8, static_cast<uint32_t>(views));
   }
+
+  if (!frame.overlays.empty())
+    if (auto r = recordOverlays(frame, target, slot, cb); !r) return r.error();
 
   VkMemoryBarrier2 after{VK_STRUCTURE_TYPE_MEMORY_BARRIER_2};
   after.srcStageMask = VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT;

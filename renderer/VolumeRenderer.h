@@ -66,6 +66,7 @@ class VolumeRenderer {
     Buffer frameUniforms;
     Buffer sliceUniforms;
     Buffer labelUniforms;
+    Buffer overlayData;  // this frame's overlay primitives and tile lists; grows on demand
     uint64_t done = 0;  // timeline value of the last submit that used this slot
   };
   struct SkipKey {
@@ -82,6 +83,10 @@ class VolumeRenderer {
   core::Result<void> init(const RendererOptions& options);
   core::Result<const ComputePipeline*> raymarchPipeline(RenderMode mode, bool skip, bool labels);
   core::Result<const ComputePipeline*> slicePipeline(bool labels);
+  core::Result<const ComputePipeline*> overlayPipeline();
+  // Blends FrameParams::overlays into the target after the volume and slice passes.
+  core::Result<void> recordOverlays(const FrameParams& frame, RenderTarget& target, FrameSlot& slot,
+                                    VkCommandBuffer cb);
   core::Result<void> updateTransfer(const FrameParams& frame, double stepMm);
   core::Result<void> updateEmptySpace(const FrameParams& frame);
   void fillLabelColors(const FrameParams& frame, FrameSlot& slot) const;

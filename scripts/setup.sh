@@ -14,8 +14,14 @@ packages=(
   # renderer: Vulkan loader and headers, lavapipe (CPU driver for tests), validation layer,
   # glslangValidator, PNG read/write (stb), vulkaninfo
   libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers vulkan-tools glslang-tools libstb-dev
+  # desktop viewer: window, Dear ImGui (GLFW + Vulkan backends); Xvfb for its tests
+  libglfw3-dev libimgui-dev xvfb xauth
+  # immersive mode: OpenXR loader and headers (a runtime such as Monado comes from the user)
+  libopenxr-dev libopenxr-utils
   # tests and benchmarks
   libgtest-dev libbenchmark-dev dcmtk dicom3tools dcm2niix python3-pydicom python3-nibabel
+  # PACS tests: a throwaway Orthanc on loopback, started and stopped by ctest
+  orthanc curl
   # sample studies: head CT (InVesalius) and Colin27 MRI with the AAL atlas
   invesalius-examples mricron-data
 )

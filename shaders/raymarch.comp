@@ -24,8 +24,9 @@ const float kNoDepth = 3.0e38;
 struct ViewData {
   vec4 eye;      // xyz: eye (perspective) or image-plane centre (orthographic); w: 1 = orthographic
   vec4 forward;  // xyz: view direction; w: target layer
-  vec4 dx;       // xyz: one pixel to the right (mm, or direction offset for perspective)
-  vec4 dy;       // xyz: one pixel down
+  vec4 dx;       // xyz: one pixel to the right (mm, or direction offset for perspective);
+                 // w: offset of the image centre from the view axis in pixels (asymmetric frustum)
+  vec4 dy;       // xyz: one pixel down; w: as dx.w, vertically
 };
 
 layout(set = 0, binding = 0) uniform sampler3D uVolume;
@@ -115,7 +116,7 @@ void main() {
 
   ViewData view = uFrame.views[viewIndex];
   ivec3 outPos = ivec3(pixel, int(view.forward.w));
-  vec2 pc = vec2(pixel) + 0.5 - 0.5 * vec2(uFrame.extent.xy);
+  vec2 pc = vec2(pixel) + 0.5 - 0.5 * vec2(uFrame.extent.xy) + vec2(view.dx.w, view.dy.w);
   vec3 offs = pc.x * view.dx.xyz + pc.y * view.dy.xyz;
   bool ortho = view.eye.w > 0.5;
   vec3 originMm = ortho ? view.eye.xyz + offs : view.eye.xyz;

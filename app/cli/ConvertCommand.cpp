@@ -17,6 +17,8 @@ int convertDicomSeg(const ConvertOptions& options) {
     std::cerr << "delineo: error: " << message << "\n";
     return 1;
   };
+  if (!options.uidMap.empty() && options.reference.empty())
+    return fail("--uid-map needs --reference: the series the de-identified SEG was exported from");
   ProgressPrinter progress(!options.quiet);
   core::Result<io::SegImport> seg = core::makeError("");
   if (options.reference.empty()) {
@@ -26,6 +28,8 @@ int convertDicomSeg(const ConvertOptions& options) {
     read.seriesUid = options.seriesUid;
     auto reference = io::readImage(options.reference, read, progress.control());
     if (!reference) return fail(reference.message() + " (the --reference series of " + options.input + ")");
+    if (!options.uidMap.empty())
+      if (auto mapped = io::applyDeidentifyMap(*reference, options.uidMap); !mapped) return fail(mapped.message());
     seg = io::readDicomSegOnto(options.input, *reference, progress.control());
   }
   progress.finish();
@@ -49,6 +53,8 @@ void addConvertCommand(CLI::App& cli, ConvertOptions& options) {
   cmd->add_flag("--labelmap", options.labelmap, "Treat the input as a labelmap (names/colours kept)");
   cmd->add_option("--labels-out", options.labelsOut, "Also write the input's labels (e.g. InVesalius masks) here");
   cmd->add_option("--reference", options.reference, "IN is a DICOM SEG: the DICOM series it was drawn on");
+  cmd->add_option("--uid-map", options.uidMap,
+                  "IN is a de-identified DICOM SEG: the map it was exported with, to match --reference");
   cmd->add_flag("-q,--quiet", options.quiet, "No progress output");
 }
 
@@ -61,7 +67,8 @@ int runConvert(const ConvertOptions& options) {
     return fail(options.output + ": cannot write this format (use .nii, .nii.gz, .nrrd, .mha or .seg.nrrd)");
   if (!options.labelsOut.empty() && !io::isWritablePath(options.labelsOut))
     return fail(options.labelsOut + ": cannot write a labelmap in this format");
-  if (io::isDicomSegFile(options.input)) return convertDicomSeg(options);
+  // Only a DICOM file can be a SEG; known image formats are not parsed as DICOM.
+  if (!io::isWritablePath(options.input) && io::isDicomSegFile(options.input)) return convertDicomSeg(options);
   if (!options.reference.empty()) return fail(options.input + ": --reference applies to a DICOM SEG input only");
 
   bool asLabelmap = options.labelmap || io::isSegNrrdPath(options.output) || io::isSegNrrdPath(options.input);

@@ -17,6 +17,7 @@ struct ConvertOptions {
   bool labelmap = false;  // treat IN as a labelmap (implied when OUT or IN is .seg.nrrd)
   std::string labelsOut;  // also write the labels that came with IN (e.g. .inv3 masks)
   std::string reference;  // IN is a DICOM SEG: the series it was drawn on (else the SEG's own grid)
+  std::string uidMap;     // IN is a de-identified SEG: the map it was exported with (needs reference)
   bool quiet = false;     // no progress on stderr
 };
 

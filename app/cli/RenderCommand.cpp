@@ -110,7 +110,9 @@ int runRender(const RenderOptions& o) {
   instanceOptions.validation = o.validate;
   auto instance = Instance::create(instanceOptions);
   if (!instance) return fail(instance.message());
-  auto device = Device::create(**instance, {resolveGpuIndex(o.gpu)});
+  DeviceOptions deviceOptions;
+  deviceOptions.gpuIndex = resolveGpuIndex(o.gpu);
+  auto device = Device::create(**instance, deviceOptions);
   if (!device) return fail(device.message());
   auto renderer = VolumeRenderer::create(**device);
   if (!renderer) return fail(renderer.message());

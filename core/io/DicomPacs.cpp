@@ -199,6 +199,13 @@ class ControlledScu : public DcmSCU {
   }
   OFCondition handleSTORERequest(const T_ASC_PresentationContextID presID, DcmDataset* incoming,
                                  OFBool& continueSession, Uint16& storeStatus) override {
+    if (mControl.cancelled()) {  // refuse the instance and end the session; the caller aborts
+      delete incoming;
+      storeStatus = STATUS_STORE_Refused_OutOfResources;
+      mCancelled = true;
+      continueSession = OFFalse;
+      return EC_Normal;
+    }
     OFCondition status = DcmSCU::handleSTORERequest(presID, incoming, continueSession, storeStatus);
     if (status.good() && storeStatus == STATUS_Success) ++mStored;
     return status;
@@ -279,11 +286,6 @@ core::Result<PacsRetrieveReport> finishRetrieve(StagingFolder& staging, const Pa
 }
 
 }  // namespace
-
-std::string shortUid(const std::string& uid) {
-  if (uid.size() <= 20) return uid;
-  return uid.substr(0, 12) + "…" + uid.substr(uid.size() - 6);
-}
 
 core::Result<void> pacsEcho(const PacsConnection& pacs) {
   if (auto r = checkConnection(pacs); !r) return r;

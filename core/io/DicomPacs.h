@@ -12,6 +12,7 @@
 
 #include "core/Result.h"
 #include "core/TaskControl.h"
+#include "core/io/LoadedImage.h"  // shortUid
 
 namespace delineo::io {
 
@@ -65,9 +66,6 @@ struct PacsStoreReport {
   int sentCount = 0;
   std::vector<std::string> sopInstanceUids;  // of the instances the PACS accepted
 };
-
-// "1.2.826.0.1.3680043…123456": enough to recognise a UID in logs without quoting it whole.
-std::string shortUid(const std::string& uid);
 
 // C-ECHO: succeeds when the PACS answers.
 core::Result<void> pacsEcho(const PacsConnection& pacs);

@@ -14,6 +14,7 @@
 #include "core/Labelmap.h"
 #include "core/Result.h"
 #include "core/TaskControl.h"
+#include "core/io/DicomDeidentify.h"
 #include "core/io/LoadedImage.h"
 
 namespace delineo::io {
@@ -29,6 +30,7 @@ struct SegWriteOptions {
   SegAlgorithmType algorithmType = SegAlgorithmType::Manual;  // SegmentAlgorithmType of all segments
   std::string algorithmName = "Delineo";  // SegmentAlgorithmName (written unless Manual)
   std::string softwareVersions = "Delineo";  // SoftwareVersions of the equipment module
+  DeidentifyOptions deidentify;  // PS3.15 basic profile; off: patient and study copied from the source
 };
 
 // What was written, for the command line to report (no identity in it).
@@ -39,12 +41,15 @@ struct SegWriteReport {
   int frameCount = 0;               // non-empty frames written (empty ones are omitted)
   std::vector<int> segmentLabelIds;  // label id of segment n at [n - 1]
   std::vector<std::string> warnings;
+  bool deidentified = false;  // written under the basic confidentiality profile
 };
 
 // Writes `labelmap` as a binary DICOM SEG referencing `source` (a DICOM series loaded by
 // loadDicomSeries; the labelmap must lie on exactly its grid). Labels without terminology get
 // one from the built-in table (SegTerminology.h). Segments are numbered 1..N in label-id order.
-// Atomic: on failure nothing is left at `path`.
+// Atomic: on failure nothing is left at `path`. De-identified, the SEG carries only mapped UIDs
+// and a pseudonym; it imports onto its source only once applyDeidentifyMap() gave the source
+// the same map's UIDs (`delineo convert SEG OUT --reference SERIES --uid-map MAP`).
 core::Result<SegWriteReport> writeDicomSeg(const core::Labelmap& labelmap, const LoadedImage& source,
                                            const std::string& path, const SegWriteOptions& options = {},
                                            const core::TaskControl& control = {});

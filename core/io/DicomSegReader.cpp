@@ -86,10 +86,6 @@ core::Code readCode(DcmItem* item) {
   return code;
 }
 
-std::string shortUid(const std::string& uid) {
-  return uid.size() <= 20 ? uid : uid.substr(0, 12) + "…" + uid.substr(uid.size() - 6);
-}
-
 std::string vecText(Vec3 v) { return core::toString(v, 2); }
 
 // What one frame says about itself (per-frame groups override shared ones).
@@ -126,14 +122,13 @@ struct ParsedSeg {
   int bitsAllocated = 1;
   int maxFractionalValue = 255;
   std::unique_ptr<DcmFileFormat> file;
-  const Uint8* pixels = nullptr;
-  std::size_t pixelBytes = 0;
+  const Uint8* pixels = nullptr;  // owned by `file`
 
   // Whether pixel n of frame f is set (binary: bit-packed across frames, LSB first).
   bool isSet(std::size_t f, std::size_t n) const {
     std::size_t index = f * std::size_t(info.rows) * std::size_t(info.columns) + n;
     if (bitsAllocated == 1) return (pixels[index / 8] >> (index % 8)) & 1;
-    return pixels[index] * 2 > maxFractionalValue;
+    return pixels[index] * 2 >= maxFractionalValue;
   }
 };
 
@@ -245,7 +240,6 @@ core::Result<std::unique_ptr<ParsedSeg>> parseSeg(const std::string& path, bool 
     return makeError(path + ": pixel data is cut short (" + std::to_string(element->getLength()) + " of " +
                      std::to_string(needed) + " bytes)");
   parsed->pixels = bytes;
-  parsed->pixelBytes = element->getLength();
   return parsed;
 }
 
@@ -422,7 +416,8 @@ core::Result<SegImport> readDicomSegOnto(const std::string& path, const LoadedIm
   if (source && !segFor.empty() && !source->frameOfReferenceUid.empty() && segFor != source->frameOfReferenceUid)
     return makeError(path + ": the segmentation's frame of reference (" + shortUid(segFor) +
                      ") is not the series' (" + shortUid(source->frameOfReferenceUid) +
-                     "): it was drawn on another study or scan; pass its own series as --reference");
+                     "): it was drawn on another study or scan, or it was de-identified (then pass the map it was "
+                     "exported with, --uid-map); pass its own series as --reference");
   const core::Geometry& grid = reference.volume.geometry();
   auto sliceOf = placeFrames(**seg, grid, source, path);
   if (!sliceOf) return sliceOf.error();

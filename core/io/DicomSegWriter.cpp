@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
@@ -99,11 +100,58 @@ core::Result<std::vector<SliceSource>> sliceSources(const DicomSource& s, std::i
   return out;
 }
 
+// How the dates of a de-identified SEG are treated (PS3.15 E.1: shifted, or removed).
+struct DatePolicy {
+  std::optional<int> shiftDays;  // unset: removed
+};
+
+// Dates shifted or removed (Type 1 ContentDate/Time get a dummy, Type 2 ones are emptied, Type 3
+// ones dropped), and the profile recorded in the SOP Common module.
+std::string deidentifyDataset(DcmItem& ds, const DatePolicy& dates) {
+  std::string error;
+  if (dates.shiftDays) {
+    for (const DcmTagKey& tag : {DCM_StudyDate, DCM_SeriesDate, DCM_ContentDate, DCM_InstanceCreationDate}) {
+      OFString value;
+      if (ds.findAndGetOFString(tag, value).bad()) continue;
+      auto shifted = shiftDicomDate(value.c_str(), *dates.shiftDays);
+      error += check(ds.putAndInsertString(tag, shifted ? shifted->c_str() : ""), "date");
+    }
+  } else {
+    for (const DcmTagKey& tag : {DCM_SeriesDate, DCM_SeriesTime, DCM_InstanceCreationDate, DCM_InstanceCreationTime})
+      ds.findAndDeleteElement(tag);
+    error += check(ds.putAndInsertString(DCM_StudyDate, ""), "StudyDate");
+    error += check(ds.putAndInsertString(DCM_StudyTime, ""), "StudyTime");
+    error += check(ds.putAndInsertString(DCM_ContentDate, "19000101"), "ContentDate");
+    error += check(ds.putAndInsertString(DCM_ContentTime, "000000"), "ContentTime");
+  }
+  error += check(ds.putAndInsertString(DCM_PatientIdentityRemoved, "YES"), "PatientIdentityRemoved");
+  error += check(ds.putAndInsertString(DCM_DeidentificationMethod,
+                                       dates.shiftDays ? "Basic Application Confidentiality Profile; dates shifted"
+                                                       : "Basic Application Confidentiality Profile; dates removed"),
+                 "DeidentificationMethod");
+  error += check(ds.putAndInsertString(DCM_LongitudinalTemporalInformationModified,
+                                       dates.shiftDays ? "MODIFIED" : "REMOVED"),
+                 "LongitudinalTemporalInformationModified");
+  ds.findAndDeleteElement(DCM_DeidentificationMethodCodeSequence);
+  auto addCode = [&](const char* value, const char* meaning) {
+    DcmItem* item = nullptr;
+    error += check(ds.findOrCreateSequenceItem(DCM_DeidentificationMethodCodeSequence, item, -2), "method code");
+    if (!item) return;
+    error += check(item->putAndInsertString(DCM_CodeValue, value), "method code");
+    error += check(item->putAndInsertString(DCM_CodingSchemeDesignator, "DCM"), "method code");
+    error += check(item->putAndInsertString(DCM_CodeMeaning, meaning), "method code");
+  };
+  addCode("113100", "Basic Application Confidentiality Profile");
+  if (dates.shiftDays) addCode("113107", "Retain Longitudinal Temporal Information Modified Dates Option");
+  return error;
+}
+
 // DCMTK's document owns what it creates; this keeps our half of the construction readable.
 class SegBuilder {
  public:
-  SegBuilder(const core::Labelmap& labelmap, const DicomSource& source, const SegWriteOptions& options)
-      : mLabelmap(labelmap), mSource(source), mOptions(options) {}
+  SegBuilder(const core::Labelmap& labelmap, const DicomSource& source, const SegWriteOptions& options,
+             std::optional<DatePolicy> deidentify)
+      : mLabelmap(labelmap), mSource(source), mOptions(options), mDeidentify(deidentify) {}
 
   core::Result<void> create(SegWriteReport& report);
   core::Result<void> addSegments(const std::vector<SliceSource>& slices, SegWriteReport& report,
@@ -114,14 +162,16 @@ class SegBuilder {
   const core::Labelmap& mLabelmap;
   const DicomSource& mSource;
   const SegWriteOptions& mOptions;
+  std::optional<DatePolicy> mDeidentify;  // set: write under the basic confidentiality profile
   std::unique_ptr<DcmSegmentation> mSeg;
 };
 
 core::Result<void> SegBuilder::create(SegWriteReport& report) {
   const core::Geometry& g = mLabelmap.geometry();
   IODGeneralEquipmentModule::EquipmentInfo equipment("Delineo", "Delineo", "0", mOptions.softwareVersions.c_str());
+  // The profile empties ContentCreatorName too (Z): a person's name.
   ContentIdentificationMacro content("1", mOptions.contentLabel.c_str(), mOptions.contentDescription.c_str(),
-                                     mOptions.contentCreatorName.c_str());
+                                     mDeidentify ? "" : mOptions.contentCreatorName.c_str());
   DcmSegmentation* seg = nullptr;
   OFCondition status = DcmSegmentation::createBinarySegmentation(
       seg, static_cast<Uint16>(g.dims[1]), static_cast<Uint16>(g.dims[0]), equipment, content);
@@ -304,6 +354,10 @@ core::Result<void> SegBuilder::save(const std::string& tempPath) {
   if (status.bad()) return makeError("cannot encode the segmentation: " + std::string(status.text()));
   if (!mSource.specificCharacterSet.empty())
     file.getDataset()->putAndInsertString(DCM_SpecificCharacterSet, mSource.specificCharacterSet.c_str());
+  if (mDeidentify) {
+    std::string error = deidentifyDataset(*file.getDataset(), *mDeidentify);
+    if (!error.empty()) return makeError("cannot de-identify the segmentation: " + error);
+  }
   status = file.saveFile(tempPath.c_str(), EXS_LittleEndianExplicit);
   if (status.bad()) return makeError("cannot write: " + std::string(status.text()));
   return {};
@@ -330,17 +384,40 @@ core::Result<SegWriteReport> writeDicomSeg(const core::Labelmap& labelmap, const
   const core::Geometry& g = labelmap.geometry();
   if (g.dims[0] > 65535 || g.dims[1] > 65535)
     return makeError(path + ": slices of " + core::toString(g.dims) + " are too large for DICOM");
-  auto slices = sliceSources(dicom, g.dims[2], path);
-  if (!slices) return slices.error();
-
   SegWriteReport report;
-  SegBuilder builder(labelmap, dicom, options);
+  std::optional<DatePolicy> dates;
+  DicomSource deidentified;
+  if (options.deidentify.enabled) {
+    const DeidentifyOptions& deid = options.deidentify;
+    auto map = DeidentifyMap::load(deid.mapPath);
+    if (!map) return map.error();
+    dates = DatePolicy{};
+    if (!deid.removeDates) {
+      if (deid.dateShiftDays && map->dateShiftDays && *deid.dateShiftDays != *map->dateShiftDays)
+        return makeError(deid.mapPath + ": earlier exports with this map shifted dates by " +
+                         std::to_string(*map->dateShiftDays) + " days; use the same --date-shift so that "
+                         "dates stay consistent, or another map");
+      dates->shiftDays = deid.dateShiftDays ? deid.dateShiftDays : map->dateShiftDays;
+    }
+    if (dates->shiftDays) map->dateShiftDays = dates->shiftDays;
+    else map->datesRemoved = true;
+    deidentified = deidentifySource(dicom, *map);
+    // The map is saved first: a SEG whose UIDs the map does not know could never be imported.
+    if (!deid.mapPath.empty())
+      if (auto saved = map->save(deid.mapPath); !saved) return saved.error();
+    report.deidentified = true;
+  }
+  // References are taken from the source as written: de-identified UIDs when de-identifying.
+  const DicomSource& written = dates ? deidentified : dicom;
+  auto slices = sliceSources(written, g.dims[2], path);
+  if (!slices) return slices.error();
+  SegBuilder builder(labelmap, written, options, dates);
   if (auto r = builder.create(report); !r) return makeError(path + ": " + r.message());
   if (auto r = builder.addSegments(*slices, report, control); !r) return makeError(path + ": " + r.message());
   if (dicom.frameNumbers.size() > 0 && dicom.sopInstanceUids.size() == 1)
     report.warnings.push_back("the source is a multi-frame image; frames reference its frame numbers");
-  auto written = writeAtomically(path, [&](const std::string& temp) { return builder.save(temp); });
-  if (!written) return makeError(path + ": " + written.message());
+  auto saved = writeAtomically(path, [&](const std::string& temp) { return builder.save(temp); });
+  if (!saved) return makeError(path + ": " + saved.message());
   return report;
 }
 

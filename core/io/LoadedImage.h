@@ -39,6 +39,12 @@ struct DicomSource {
   std::string specificCharacterSet;  // of the source, so copied names keep their encoding
 };
 
+// "1.2.826.0.1.3680043…123456": enough to recognise a UID in messages and logs without
+// quoting it whole.
+inline std::string shortUid(const std::string& uid) {
+  return uid.size() <= 20 ? uid : uid.substr(0, 12) + "…" + uid.substr(uid.size() - 6);
+}
+
 struct LoadedImage {
   core::Volume volume;
   std::optional<core::Labelmap> labels;  // labels that came with the image, on its grid

@@ -79,7 +79,9 @@ int main(int argc, char** argv) {
   }
   auto instance = Instance::create({});
   if (!instance) return std::fprintf(stderr, "bench_render: %s\n", instance.message().c_str()), 1;
-  auto device = Device::create(**instance, {resolveGpuIndex(-1)});
+  DeviceOptions deviceOptions;
+  deviceOptions.gpuIndex = resolveGpuIndex(-1);
+  auto device = Device::create(**instance, deviceOptions);
   if (!device) return std::fprintf(stderr, "bench_render: %s\n", device.message().c_str()), 1;
   auto preset = loadPreset("ct-bone");
   if (!preset) return std::fprintf(stderr, "bench_render: %s\n", preset.message().c_str()), 1;

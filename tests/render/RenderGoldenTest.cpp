@@ -110,5 +110,47 @@ TEST_F(RenderGoldenTest, PhantomWithLabelsAndClipPlane) {
   expectMatchesGolden(render(frame, kSize, kSize), "phantom-sagittal-labels");
 }
 
+TEST_F(RenderGoldenTest, OverlaysOnPhantom) {
+  // A brush cursor on the skull-like shell, a contour ring around it, a ray and a clip-plane
+  // quad, over DVR: what the desktop and headset draw every frame.
+  auto volume = makeVolume({64, 64, 48}, {1, 1, 1.25}, core::Mat3::identity(), [](auto i, auto j, auto k) -> std::int16_t {
+    double r = std::sqrt(double((i - 32) * (i - 32) + (j - 32) * (j - 32)) + 0.6 * double((k - 24) * (k - 24)));
+    if (r < 12) return 900;
+    if (r < 22) return 60;
+    return -1000;
+  });
+  setVolume(volume);
+  auto tf = loadPreset("ct-bone");
+  ASSERT_TRUE(tf.ok());
+  FrameParams frame;
+  frame.volume.transfer = *tf;
+  const core::Vec3 centre = mGeometry.ijkToPatient({32, 32, 24});
+  const core::Vec3 onSurface = centre + core::Vec3{0, -12, 0};  // the bone's anterior face
+  OverlaySphere cursor;
+  cursor.centreMm = onSurface;
+  cursor.radiusMm = 6;
+  frame.overlays.spheres = {cursor};
+  OverlayPolyline ring;
+  ring.closed = true;
+  ring.color = {0.2f, 0.9f, 1.0f, 1};
+  for (int i = 0; i < 32; ++i) {
+    double a = i * 2 * 3.14159265358979323846 / 32;
+    ring.pointsMm.push_back(centre + core::Vec3{16 * std::cos(a), -18, 16 * std::sin(a)});
+  }
+  frame.overlays.polylines = {ring};
+  OverlayLine ray;
+  ray.fromMm = centre + core::Vec3{30, -40, -20};
+  ray.toMm = onSurface;
+  ray.color = {1, 0.3f, 0.3f, 1};
+  frame.overlays.lines = {ray};
+  OverlayMesh quad;
+  quad.verticesMm = {centre + core::Vec3{-30, -24, 14}, centre + core::Vec3{-14, -24, 14},
+                     centre + core::Vec3{-14, -24, 26}, centre + core::Vec3{-30, -24, 26}};
+  quad.indices = {0, 1, 2, 0, 2, 3};
+  quad.color = {0.5f, 0.6f, 0.9f, 0.6f};
+  frame.overlays.meshes = {quad};
+  expectMatchesGolden(renderOrbit(frame, {NamedView::Anterior, 20, 15, 1, false}, kSize, kSize), "phantom-overlays");
+}
+
 }  // namespace
 }  // namespace delineo::renderer::test

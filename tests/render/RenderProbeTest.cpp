@@ -352,7 +352,9 @@ TEST_F(RenderProbeTest, OversizedVolumesAreDownsampledWithAWarning) {
 }
 
 TEST_F(RenderProbeTest, BadRequestsFailWithAMessage) {
-  auto device = Device::create(*mInstance, {99});
+  DeviceOptions missing;
+  missing.gpuIndex = 99;
+  auto device = Device::create(*mInstance, missing);
   ASSERT_FALSE(device.ok());
   EXPECT_NE(device.message().find("does not exist"), std::string::npos) << device.message();
   EXPECT_FALSE(mRenderer->setVolume(core::Volume()).ok());

@@ -36,7 +36,9 @@ void RenderTest::SetUp() {
   // No silent skip: CI has lavapipe, and a machine without Vulkan must say so.
   ASSERT_TRUE(instance.ok()) << "cannot create a Vulkan instance with validation: " << instance.message();
   mInstance = std::move(instance).value();
-  auto device = Device::create(*mInstance, {resolveGpuIndex(-1)});
+  DeviceOptions deviceOptions;
+  deviceOptions.gpuIndex = resolveGpuIndex(-1);
+  auto device = Device::create(*mInstance, deviceOptions);
   ASSERT_TRUE(device.ok()) << "no Vulkan device (install mesa-vulkan-drivers for lavapipe): " << device.message();
   mDevice = std::move(device).value();
   auto renderer = VolumeRenderer::create(*mDevice);

@@ -87,7 +87,9 @@ void putCommon(DcmDataset* d, const PhantomSpec& spec, const SeriesUids& uids, c
   d->putAndInsertString(DCM_SeriesInstanceUID, uids.series.c_str());
   d->putAndInsertString(DCM_FrameOfReferenceUID, uids.frameOfReference.c_str());
   d->putAndInsertString(DCM_PatientName, spec.patientName.c_str());
-  d->putAndInsertString(DCM_PatientID, "PHANTOM-ID-0042");
+  d->putAndInsertString(DCM_PatientID, spec.patientId.c_str());
+  d->putAndInsertString(DCM_PatientBirthDate, spec.patientBirthDate.c_str());
+  d->putAndInsertString(DCM_AccessionNumber, spec.accessionNumber.c_str());
   d->putAndInsertString(DCM_StudyDate, "20240102");
   d->putAndInsertString(DCM_Modality, spec.modality.c_str());
   d->putAndInsertString(DCM_SeriesDescription, spec.seriesDescription.c_str());

@@ -45,6 +45,9 @@ struct PhantomSpec {
   std::string seriesDescription = "Phantom";
   std::string seriesUid;  // generated when empty
   std::string patientName = "Phantom^Secret";  // must never appear in messages
+  std::string patientId = "PHANTOM-ID-0042";   // ... nor in anything we write by default
+  std::string patientBirthDate = "19470312";
+  std::string accessionNumber = "ACC-55501";
   double rescaleSlope = 1.0;
   double rescaleIntercept = 0.0;
   bool perSliceIntercept = false;  // intercept of slice k is rescaleIntercept + 10 k

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <fstream>
 #include <map>
 
@@ -198,6 +199,14 @@ TEST_F(Pacs, FailedRetrievesLeaveNothingBehind) {
   EXPECT_NE(busy.message().find("not an empty folder"), std::string::npos) << busy.message();
   EXPECT_EQ(std::distance(fs::directory_iterator(dir / "busy"), {}), 1);
 
+  std::atomic<bool> cancel{true};  // the user cancelled as the retrieve began
+  core::TaskControl cancelled;
+  cancelled.cancel = &cancel;
+  auto stopped = io::pacsGetSeries(mPacs, studyUid, series.seriesUid, (dir / "stopped").string(), cancelled);
+  ASSERT_FALSE(stopped.ok());
+  EXPECT_EQ(stopped.message(), "cancelled");
+  EXPECT_FALSE(fs::exists(dir / "stopped"));
+
   io::PacsConnection stranger = mPacs;
   stranger.ourAeTitle = "STRANGER";  // a move destination Orthanc does not know
   auto move = io::pacsMoveSeries(stranger, studyUid, series.seriesUid, (dir / "moved").string(), mScpPort);
@@ -210,10 +219,10 @@ TEST_F(Pacs, FailedRetrievesLeaveNothingBehind) {
   auto store = io::pacsStore(offline, {series.files.front().string()});
   ASSERT_FALSE(store.ok());
   EXPECT_NE(store.message().find("cannot reach"), std::string::npos) << store.message();
+  EXPECT_EQ(entries(), before + 1);  // only "busy": no staging folders left behind
 
-  for (const auto* r : {&unknown, &busy, &move})
-    if (!r->ok()) expectNoIdentity(r->message());
-  expectNoIdentity(store.message());
+  for (const std::string& message : {unknown.message(), busy.message(), move.message(), store.message()})
+    expectNoIdentity(message);
 }
 
 TEST_F(Pacs, CommandLineHidesIdentityUnlessAsked) {

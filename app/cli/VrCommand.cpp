@@ -1,0 +1,122 @@
+#include "app/cli/VrCommand.h"
+
+#include <csignal>
+#include <iostream>
+
+#include "app/Samples.h"
+#include "app/Session.h"
+#include "app/desktop/DesktopApp.h"
+#include "app/xr/XrRuntime.h"
+#include "app/xr/XrScene.h"
+#include "app/xr/XrSession.h"
+#include "app/xr/XrSimulator.h"
+#include "core/io/ImageIO.h"
+#include "renderer/VolumeRenderer.h"
+
+namespace delineo::app {
+
+namespace {
+
+volatile std::sig_atomic_t gInterrupted = 0;
+void onInterrupt(int) { gInterrupted = 1; }
+
+int fail(const std::string& message) {
+  std::cerr << "delineo: error: " << message << "\n";
+  return 1;
+}
+
+// The headset path: runtime first (a missing runtime is the common case and costs nothing),
+// then Vulkan through the runtime, the study, the session and the frame loop.
+int runHeadset(const VrOptions& o) {
+  auto runtime = xr::XrRuntime::create();
+  if (!runtime) return fail(runtime.message());
+  auto instance = renderer::Instance::create((*runtime)->vulkanInstanceOptions(o.validate));
+  if (!instance) return fail(instance.message());
+  auto deviceOptions = (*runtime)->vulkanDeviceOptions((*instance)->handle());
+  if (!deviceOptions) return fail(deviceOptions.message());
+  auto device = renderer::Device::create(**instance, *deviceOptions);
+  if (!device) return fail(device.message());
+
+  std::string input = o.input;
+  if (input.empty())
+    for (const auto& s : samples())
+      if (s.name == o.sample) input = s.volumePath;
+  auto image = o.input.empty() ? loadSample(o.sample) : io::readImage(input);
+  if (!image) return fail(image.message());
+  SessionOptions so;
+  so.annotator = o.annotator;
+  auto session = Session::open(std::move(image).value(), o.labels.empty() ? defaultLabelmapPath(input) : o.labels, so);
+  if (!session) return fail(session.message());
+  auto renderer = renderer::VolumeRenderer::create(**device);
+  if (!renderer) return fail(renderer.message());
+  auto scene = xr::XrScene::create(*session, **device, **renderer);
+  if (!scene) return fail(scene.message());
+  auto headset = xr::XrHeadset::create(**runtime, (*instance)->handle(), **device);
+  if (!headset) return fail(headset.message());
+  std::cerr << "delineo: " << (*runtime)->runtimeName() << " / " << (*runtime)->systemName() << ", "
+            << (*headset)->recommendedEyeSize().width << "x" << (*headset)->recommendedEyeSize().height
+            << " per eye, " << (*headset)->spaceName() << " space\n";
+  std::signal(SIGINT, onInterrupt);
+  auto ran = (*headset)->run(**scene, o.frames, [] { return gInterrupted != 0; });
+  headset->reset();
+  scene->reset();
+  if (!ran) return fail(ran.message());
+  if ((*instance)->validationMessageCount() > 0) {
+    std::cerr << "delineo: error: " << (*instance)->validationMessageCount() << " Vulkan validation message(s)\n";
+    return 3;
+  }
+  return 0;
+}
+
+}  // namespace
+
+void addVrCommand(CLI::App& cli, VrOptions& o) {
+  auto* cmd = cli.add_subcommand("vr", "Immersive mode on an OpenXR headset, or the XR simulator (--simulate)");
+  cmd->add_option("input", o.input, "Volume: DICOM file or folder, NIfTI, NRRD, MetaImage, .inv3 (default: the sample)");
+  cmd->add_option("--labels", o.labels, "Labelmap to edit (default: <study>-labels.nii.gz)");
+  cmd->add_flag("--simulate", o.simulate, "No headset: simulated head and hands (mouse and keyboard, or --input)");
+  cmd->add_option("--input", o.script, "Simulator: scripted head and hand input, one JSON object per line");
+  cmd->add_option("--frames", o.frames, "Stop after N frames");
+  cmd->add_option("--screenshot", o.screenshot, "Simulator: save the left eye (or the mirror window) as PNG at the end");
+  cmd->add_flag("--mirror", o.mirror, "Show the left eye in a desktop window for the audience");
+  cmd->add_option("--eye-size", o.eyeSize, "Simulator: per-eye size WxH (default 720x800)");
+  cmd->add_flag("--validate", o.validate, "Enable the Vulkan validation layer (exit code 3 on any message)");
+  cmd->add_flag("--timing", o.timing, "Simulator: print the mean stereo frame time");
+  cmd->add_flag("--adaptive", o.adaptive, "Simulator: adaptive resolution and sample distance");
+  cmd->add_option("--gpu", o.gpu, "GPU index (default: $DELINEO_GPU, else a discrete GPU, else any)");
+}
+
+int runVr(const VrOptions& o) {
+  if (!o.simulate) {
+    if (!o.script.empty()) return fail("--input drives the simulator: add --simulate");
+    return runHeadset(o);
+  }
+  xr::SimulatorOptions s;
+  s.input = o.input;
+  s.sample = o.sample;
+  s.labels = o.labels;
+  s.script = o.script;
+  s.frames = o.frames;
+  s.screenshot = o.screenshot;
+  s.mirror = o.mirror;
+  s.validate = o.validate;
+  s.gpu = o.gpu;
+  s.annotator = o.annotator;
+  s.adaptive = o.adaptive;
+  s.printTiming = o.timing;
+  if (!o.eyeSize.empty()) {
+    auto x = o.eyeSize.find('x');
+    try {
+      if (x == std::string::npos) throw std::invalid_argument("size");
+      s.eyeWidth = std::stoi(o.eyeSize.substr(0, x));
+      s.eyeHeight = std::stoi(o.eyeSize.substr(x + 1));
+    } catch (...) {
+      return fail("--eye-size '" + o.eyeSize + "' is not WxH (e.g. 1440x1600)");
+    }
+    if (s.eyeWidth < 16 || s.eyeHeight < 16 || s.eyeWidth > 8192 || s.eyeHeight > 8192)
+      return fail("--eye-size must be between 16x16 and 8192x8192");
+  }
+  return xr::runSimulator(s);
+}
+
+}  // namespace delineo::app

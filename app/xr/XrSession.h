@@ -1,0 +1,62 @@
+#pragma once
+// XrHeadset: a running OpenXR session on the renderer's device: the reference space (stage,
+// else local), the view space, the action set with suggested bindings for every supported
+// controller, one stereo swapchain (an array image, one layer per eye) behind an
+// XrSwapchainTarget, and the frame loop in hello_xr's shape:
+// PollEvents -> if running { PollActions; RenderFrame }. Drives an XrScene.
+
+#include <array>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "app/xr/XrInput.h"
+#include "app/xr/XrRuntime.h"
+#include "app/xr/XrScene.h"
+#include "app/xr/XrSessionState.h"
+#include "core/Result.h"
+#include "renderer/XrSwapchainTarget.h"
+
+namespace delineo::app::xr {
+
+class XrHeadset {
+ public:
+  // `vkInstance`: the instance `device` was created from (through the runtime).
+  static core::Result<std::unique_ptr<XrHeadset>> create(XrRuntime& runtime, VkInstance vkInstance,
+                                                       renderer::Device& device);
+  ~XrHeadset();
+
+  // Runs until the runtime ends the session, `stop()` returns true or `frames` (> 0) frames
+  // were rendered. A lost session returns an error naming it; edits are already journaled.
+  core::Result<void> run(XrScene& scene, int frames, const std::function<bool()>& stop);
+  VkExtent2D recommendedEyeSize() const { return mEyeSize; }
+  const char* spaceName() const { return mStage ? "stage" : "local"; }
+
+ private:
+  XrHeadset(XrRuntime& runtime, VkInstance vkInstance, renderer::Device& device)
+      : mRuntime(runtime), mVkInstance(vkInstance), mDevice(device) {}
+  core::Result<void> init();
+  core::Result<void> createActions();
+  core::Result<void> pollEvents();
+  core::Result<void> pollActions(XrTime time, FrameInput& input);
+  core::Result<void> renderFrame(XrScene& scene, FrameInput& input, double& lastMs);
+
+  XrRuntime& mRuntime;
+  VkInstance mVkInstance;
+  renderer::Device& mDevice;
+  UniqueXrSession mSession;
+  UniqueXrSpace mSpace;
+  UniqueXrSpace mViewSpace;
+  bool mStage = false;
+  UniqueXrActionSet mActionSet;
+  std::vector<UniqueXrAction> mActions;  // indexed by XrActionId
+  std::array<XrPath, 2> mHandPaths{};
+  std::array<UniqueXrSpace, 2> mGripSpaces, mAimSpaces;
+  UniqueXrSwapchain mSwapchain;
+  std::unique_ptr<renderer::XrSwapchainTarget> mTarget;
+  VkExtent2D mEyeSize{};
+  SessionStateMachine mState;
+  int mRendered = 0;
+};
+
+}  // namespace delineo::app::xr
