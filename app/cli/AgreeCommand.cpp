@@ -1,4 +1,5 @@
 #include "app/cli/AgreeCommand.h"
+#include "app/cli/CliError.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -23,10 +24,7 @@ void addAgreeCommand(CLI::App& cli, AgreeOptions& options) {
 }
 
 int runAgree(const AgreeOptions& options) {
-  auto fail = [](const std::string& message) {
-    std::cerr << "delineo: error: " << message << "\n";
-    return 1;
-  };
+  const auto fail = failWith;
   if (options.annotations.size() < 2) return fail("agree needs at least two annotations");
   if (!options.consensus.empty() && !io::isWritablePath(options.consensus))
     return fail(options.consensus + ": cannot write a labelmap in this format");

@@ -1,4 +1,5 @@
 #include "app/cli/ApplyCommand.h"
+#include "app/cli/CliError.h"
 
 #include <cstdio>
 #include <iostream>
@@ -20,10 +21,7 @@ void addApplyCommand(CLI::App& cli, ApplyOptions& options) {
 }
 
 int runApply(const ApplyOptions& options) {
-  auto fail = [](const std::string& message) {
-    std::cerr << "delineo: error: " << message << "\n";
-    return 1;
-  };
+  const auto fail = failWith;
   const std::string out = options.out.empty() ? options.labels : options.out;
   if (!io::isWritablePath(out)) return fail(out + ": cannot write a labelmap in this format");
   io::ReadOptions read;

@@ -1,4 +1,5 @@
 #include "app/cli/CompareCommand.h"
+#include "app/cli/CliError.h"
 
 #include <cstdio>
 #include <iostream>
@@ -18,10 +19,7 @@ void addCompareCommand(CLI::App& cli, CompareOptions& options) {
 }
 
 int runCompare(const CompareOptions& options) {
-  auto fail = [](const std::string& message) {
-    std::cerr << "delineo: error: " << message << "\n";
-    return 1;
-  };
+  const auto fail = failWith;
   auto a = io::readLabelmap(options.a);
   if (!a) return fail(a.message());
   auto b = io::readLabelmap(options.b);

@@ -1,4 +1,5 @@
 #include "app/cli/ConvertCommand.h"
+#include "app/cli/CliError.h"
 
 #include <iostream>
 
@@ -13,10 +14,7 @@ namespace {
 
 // A DICOM SEG to a labelmap: onto the series it was drawn on, or onto its own grid.
 int convertDicomSeg(const ConvertOptions& options) {
-  auto fail = [](const std::string& message) {
-    std::cerr << "delineo: error: " << message << "\n";
-    return 1;
-  };
+  const auto fail = failWith;
   if (!options.uidMap.empty() && options.reference.empty())
     return fail("--uid-map needs --reference: the series the de-identified SEG was exported from");
   ProgressPrinter progress(!options.quiet);
@@ -59,10 +57,7 @@ void addConvertCommand(CLI::App& cli, ConvertOptions& options) {
 }
 
 int runConvert(const ConvertOptions& options) {
-  auto fail = [](const std::string& message) {
-    std::cerr << "delineo: error: " << message << "\n";
-    return 1;
-  };
+  const auto fail = failWith;
   if (!io::isWritablePath(options.output))
     return fail(options.output + ": cannot write this format (use .nii, .nii.gz, .nrrd, .mha or .seg.nrrd)");
   if (!options.labelsOut.empty() && !io::isWritablePath(options.labelsOut))

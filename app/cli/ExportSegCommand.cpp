@@ -1,4 +1,5 @@
 #include "app/cli/ExportSegCommand.h"
+#include "app/cli/CliError.h"
 
 #include <iostream>
 
@@ -36,10 +37,7 @@ void addExportSegCommand(CLI::App& cli, ExportSegOptions& options) {
 }
 
 int runExportSeg(const ExportSegOptions& options) {
-  auto fail = [](const std::string& message) {
-    std::cerr << "delineo: error: " << message << "\n";
-    return 1;
-  };
+  const auto fail = failWith;
   ProgressPrinter progress(!options.quiet);
   io::ReadOptions read;
   read.seriesUid = options.seriesUid;

@@ -1,4 +1,5 @@
 #include "app/cli/GrowCommand.h"
+#include "app/cli/CliError.h"
 
 #include <cmath>
 #include <cstdio>
@@ -43,10 +44,7 @@ void addGrowCommand(CLI::App& cli, GrowOptions& options) {
 }
 
 int runGrow(const GrowOptions& options) {
-  auto fail = [](const std::string& message) {
-    std::cerr << "delineo: error: " << message << "\n";
-    return 1;
-  };
+  const auto fail = failWith;
   if (options.seedsMm.empty() && options.seedsIjk.empty()) return fail("give at least one --seed or --seed-ijk");
   if (options.label < 1 || options.label > 255) return fail("--label must be 1..255");
   if (!io::isWritablePath(options.out)) return fail(options.out + ": cannot write a labelmap in this format");

@@ -1,4 +1,5 @@
 #include "app/cli/ReplayCommand.h"
+#include "app/cli/CliError.h"
 
 #include <cstdio>
 #include <ctime>
@@ -19,10 +20,7 @@ void addReplayCommand(CLI::App& cli, ReplayOptions& options) {
 }
 
 int runReplay(const ReplayOptions& options) {
-  auto fail = [](const std::string& message) {
-    std::cerr << "delineo: error: " << message << "\n";
-    return 1;
-  };
+  const auto fail = failWith;
   auto contents = tools::Journal::read(options.journal);
   if (!contents) return fail(contents.message());
   for (const auto& w : contents->warnings) std::cerr << "warning: " << w << "\n";

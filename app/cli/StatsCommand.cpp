@@ -1,4 +1,5 @@
 #include "app/cli/StatsCommand.h"
+#include "app/cli/CliError.h"
 
 #include <cstdio>
 #include <iostream>
@@ -20,10 +21,7 @@ void addStatsCommand(CLI::App& cli, StatsOptions& options) {
 }
 
 int runStats(const StatsOptions& options) {
-  auto fail = [](const std::string& message) {
-    std::cerr << "delineo: error: " << message << "\n";
-    return 1;
-  };
+  const auto fail = failWith;
   io::ReadOptions read;
   read.seriesUid = options.seriesUid;
   auto image = io::readImage(options.volume, read);

@@ -1,4 +1,5 @@
 #include "app/desktop/ViewCommand.h"
+#include "app/cli/CliError.h"
 
 #include <iostream>
 
@@ -25,10 +26,7 @@ void addViewCommand(CLI::App& cli, ViewCommandOptions& o) {
 }
 
 int runView(ViewCommandOptions& o) {
-  auto fail = [](const std::string& message) {
-    std::cerr << "delineo: error: " << message << "\n";
-    return 1;
-  };
+  const auto fail = failWith;
   auto layout = parseLayout(o.layout);
   if (!layout) return fail(layout.message());
   o.desktop.layout = *layout;
