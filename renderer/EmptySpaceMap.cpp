@@ -1,6 +1,7 @@
 #include "renderer/EmptySpaceMap.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "renderer/Device.h"
 #include "renderer/StagingUpload.h"
@@ -43,11 +44,12 @@ std::vector<std::uint8_t> chebyshevDistance(std::span<const std::uint8_t> nonEmp
 }
 
 core::Result<void> EmptySpaceMap::rebuild(Device& device, std::span<const std::uint8_t> nonEmpty,
-                                          const std::array<int, 3>& dims) {
+                                          const std::array<int, 3>& dims,
+                                          std::span<const std::uint16_t> bound) {
   bool first = !mTexture;
   if (first) {
     ImageDesc desc;
-    desc.format = VK_FORMAT_R8_UINT;
+    desc.format = VK_FORMAT_R16G16_UINT;
     desc.extent = {static_cast<uint32_t>(dims[0]), static_cast<uint32_t>(dims[1]),
                    static_cast<uint32_t>(dims[2])};
     auto image = Image::create(device, desc);
@@ -55,9 +57,14 @@ core::Result<void> EmptySpaceMap::rebuild(Device& device, std::span<const std::u
     mTexture = std::move(image).value();
   }
   auto distances = chebyshevDistance(nonEmpty, dims);
-  auto staging = StagingUpload::create(device, distances.size());
+  std::vector<std::uint16_t> texels(distances.size() * 2);
+  for (size_t i = 0; i < distances.size(); ++i) {
+    texels[2 * i] = distances[i];
+    texels[2 * i + 1] = i < bound.size() ? bound[i] : std::uint16_t{65535};
+  }
+  auto staging = StagingUpload::create(device, texels.size() * sizeof(std::uint16_t));
   if (!staging) return staging.error();
-  std::copy(distances.begin(), distances.end(), staging->bytes().data());
+  std::memcpy(staging->bytes().data(), texels.data(), texels.size() * sizeof(std::uint16_t));
   ImageRegion region;
   region.extent = mTexture.extent();
   auto value = std::move(*staging).copyToImage(

@@ -1,9 +1,10 @@
 #pragma once
 // EmptySpaceMap: per brick, the Chebyshev distance in bricks to the nearest brick that may
-// contribute to a ray (0 for those, capped at 255), as an R8_UINT 3D texture. A ray in a brick
-// with distance d leaps to the exit of the (2d-1)^3 cube of empty bricks around it: a distance
-// map skips further per fetch than a flag per brick. Rebuilt when what counts as empty changes
-// (transfer function, window, iso value, mode, labels).
+// contribute to a ray (0 for those, capped at 255), and an optional 16-bit bound per brick (MIP
+// leaps over bricks whose maximum cannot raise the ray's maximum), as an R16G16_UINT 3D texture.
+// A ray in a brick with distance d leaps to the exit of the (2d-1)^3 cube of empty bricks around
+// it: a distance map skips further per fetch than a flag per brick. Rebuilt when what counts as
+// empty changes (transfer function, window, iso value, mode, labels).
 
 #include <array>
 #include <cstdint>
@@ -23,9 +24,10 @@ std::vector<std::uint8_t> chebyshevDistance(std::span<const std::uint8_t> nonEmp
 
 class EmptySpaceMap {
  public:
-  // Computes the distances and uploads them; the texture is created on first use.
+  // Computes the distances and uploads them with `bound` per brick (empty: 65535 everywhere);
+  // the texture is created on first use.
   core::Result<void> rebuild(Device& device, std::span<const std::uint8_t> nonEmpty,
-                             const std::array<int, 3>& dims);
+                             const std::array<int, 3>& dims, std::span<const std::uint16_t> bound = {});
   const Image& texture() const { return mTexture; }
   explicit operator bool() const { return static_cast<bool>(mTexture); }
 

@@ -131,7 +131,8 @@ core::Result<std::unique_ptr<GpuVolume>> GpuVolume::create(Device& device, const
     return core::makeError("cannot hold the volume " + core::toString(dims) + " (" +
                            mib(bytesFor(dims, 2)) + ") on " + device.name() + ": " + image.message());
   gpu->mTexture = std::move(image).value();
-  gpu->mBrickVoxels = std::max(1, options.skipBrickVoxels);
+  const std::int64_t voxels = static_cast<std::int64_t>(dims[0]) * dims[1] * dims[2];
+  gpu->mBrickVoxels = options.skipBrickVoxels > 0 ? options.skipBrickVoxels : voxels <= (std::int64_t{1} << 25) ? 2 : 4;
   if (auto r = gpu->upload(device, volume); !r) return r.error();
   return gpu;
 }

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/Result.h"
@@ -22,7 +23,9 @@ class Device;
 
 struct VolumeUploadOptions {
   bool precomputeGradients = true;  // RGBA16 value + gradient; falls back to R16 when short of memory
-  int skipBrickVoxels = 4;          // edge of an empty-space-skipping brick, in voxels
+  // Edge of an empty-space-skipping brick, in voxels; 0: 2 up to 32 Mvoxels (smaller bricks skip
+  // more), else 4 (keeps the map's rebuild on a transfer-function edit short).
+  int skipBrickVoxels = 0;
   uint32_t maxDimension = 0;        // 0: the device's limit; smaller forces downsampling
   std::uint64_t maxTextureBytes = 0;  // 0: the device's largest allocation
 };
@@ -47,6 +50,10 @@ class GpuVolume {
   // Decoding of the gradient channels: g = texel * gradientScale + gradientOffset.
   float gradientScale() const { return mSigned ? 1.0f : 2.0f; }
   float gradientOffset() const { return mSigned ? 0.0f : -1.0f; }
+  // A texel's normalised value n maps to the integer n * first + second in [0, 65535].
+  std::pair<float, float> texelCode() const {
+    return mSigned ? std::pair{32767.0f, 32767.0f} : std::pair{65535.0f, 0.0f};
+  }
   // Normalised value range of the whole texture.
   float minNormalized() const { return mMinN; }
   float maxNormalized() const { return mMaxN; }

@@ -30,6 +30,7 @@ struct FrameUniforms {
   float clipPlanes[kMaxClipPlanes][4];
   int32_t counts[4];
   int32_t extent[4];
+  float texelCode[4];  // x, y: 16-bit code of a normalised value = n * x + y (MIP brick bounds)
 };
 struct SliceGpu {
   float origin[4], du[4], dv[4];
@@ -383,7 +384,16 @@ core::Result<void> VolumeRenderer::updateEmptySpace(const FrameParams& frame) {
     if (key.labels && occupied[b]) contributes = true;
     nonEmpty[b] = contributes;
   }
-  if (auto r = mSkip.rebuild(mDevice, nonEmpty, vol.brickDims()); !r) return r;
+  // MIP: a brick whose (dilated) maximum is at most the ray's maximum cannot change it; the
+  // bound is the brick maximum's 16-bit texel code (see texelCode in the frame uniforms).
+  std::vector<std::uint16_t> bound;
+  if (display.mode == RenderMode::Mip) {
+    auto [scale, bias] = vol.texelCode();
+    bound.resize(maxs.size());
+    for (size_t b = 0; b < maxs.size(); ++b)
+      bound[b] = static_cast<std::uint16_t>(std::clamp(std::round(maxs[b] * scale + bias), 0.0f, 65535.0f));
+  }
+  if (auto r = mSkip.rebuild(mDevice, nonEmpty, vol.brickDims(), bound); !r) return r;
   mSkipKey = std::move(key);
   return {};
 }
@@ -538,6 +548,8 @@ core::Result<uint64_t> VolumeRenderer::render(const FrameParams& frame, RenderTa
                       static_cast<int32_t>(chunk), 0};
     std::memcpy(u->counts, counts, sizeof(counts));
     std::memcpy(u->extent, ext, sizeof(ext));
+    auto [codeScale, codeBias] = vol.texelCode();
+    set4(u->texelCode, codeScale, codeBias, 0.0, 0.0);
     slot.frameUniforms.flush();
 
     auto set = allocateSet(**pipeline);

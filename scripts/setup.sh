@@ -20,8 +20,8 @@ packages=(
   libopenxr-dev libopenxr-utils
   # tests and benchmarks
   libgtest-dev libbenchmark-dev dcmtk dicom3tools dcm2niix python3-pydicom python3-nibabel
-  # PACS tests: a throwaway Orthanc on loopback, started and stopped by ctest
-  orthanc curl
+  # PACS tests: throwaway Orthancs on loopback (one TLS-only, certificates by openssl), run by ctest
+  orthanc curl openssl
   # sample studies: head CT (InVesalius) and Colin27 MRI with the AAL atlas
   invesalius-examples mricron-data
 )

@@ -50,6 +50,7 @@ layout(set = 0, binding = 4, std140) uniform Frame {
   vec4 clipPlanes[6];  // xyz normal, w offset: keeps dot(n, p) <= w
   ivec4 counts;      // x: views; y: clip planes; z, w: tiles across and down
   ivec4 extent;      // x, y: image size; z: workgroups per interleave chunk
+  vec4 texelCode;    // x, y: 16-bit texel code of a normalised value = n * x + y (MIP bounds)
 } uFrame;
 layout(set = 0, binding = 5, std140) uniform Labels { LabelColorTable table; } uLabelColors;
 layout(set = 0, binding = 6, rgba8) uniform writeonly image2DArray uColor;
@@ -170,11 +171,15 @@ void main() {
   // Guards against a degenerate step; a normal ray ends by t > span.y long before.
   int budget = int(min((span.y - t) / stepMm, 1.0e6)) + 2;
 
+  // The skip map is read once per brick: samples up to tBrick lie in the brick last classified.
+  float tBrick = -3.0e38;
+  float brickMaxCode = 65536.0;  // MIP: texel code of the brick's maximum
   for (int iter = 0; iter < budget && t <= span.y; ++iter) {
     vec3 p = o + t * d;
-    if (kSkipEmpty) {
+    if (kSkipEmpty && t > tBrick) {
       ivec3 b = clamp(ivec3(floor(p / brick)), ivec3(0), skipMax);
-      int dist = int(texelFetch(uSkip, b, 0).r);
+      uvec2 cell = texelFetch(uSkip, b, 0).rg;
+      int dist = int(cell.r);
       if (dist > 0) {
         // Every brick within Chebyshev distance dist-1 is empty: leap to the exit of that cube,
         // staying on the step grid (MIP stays exact, DVR keeps its jitter pattern).
@@ -183,6 +188,14 @@ void main() {
         first = false;
         continue;
       }
+      tBrick = slab(o, d, vec3(b) * brick, vec3(b + 1) * brick).y;
+      brickMaxCode = float(cell.g);
+    }
+    if (kSkipEmpty && kMode == kMip && best * uFrame.texelCode.x + uFrame.texelCode.y > brickMaxCode - 0.25) {
+      // No voxel a sample in this brick reads exceeds the ray's maximum: leap to the brick exit.
+      t += max(1.0, ceil((tBrick - t) / stepMm)) * stepMm;
+      first = false;
+      continue;
     }
     if (projection) {
       // Nearest voxel: the projection reports values that exist (and matches a CPU MIP exactly).

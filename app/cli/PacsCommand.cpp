@@ -18,7 +18,10 @@ void addConnection(CLI::App* cmd, PacsOptions& o) {
   cmd->add_option("--host", c.host, "PACS host")->capture_default_str();
   cmd->add_option("--port", c.port, "PACS DICOM port")->capture_default_str();
   cmd->add_option("--timeout", c.timeoutSeconds, "Seconds to wait for the PACS")->capture_default_str();
-  cmd->add_flag("--tls", c.tls, "DICOM over TLS (not implemented yet: refused)");
+  cmd->add_flag("--tls", c.tls, "DICOM over TLS (needs --tls-ca; C-MOVE is refused over TLS)");
+  cmd->add_option("--tls-ca", c.tlsTrustedCertificates, "PEM certificate(s) of the CA that signed the PACS's");
+  cmd->add_option("--tls-cert", c.tlsCertificate, "PEM certificate of ours, for PACSs that require one");
+  cmd->add_option("--tls-key", c.tlsPrivateKey, "PEM private key of --tls-cert (unencrypted)");
   cmd->add_flag("-q,--quiet", o.quiet, "No progress output");
 }
 

@@ -40,7 +40,7 @@ bool BackgroundJob::start(std::string title, Work work, Done done) {
 
 void BackgroundJob::poll() {
   if (!mBusy || !mFinished) return;
-  mThread.join();
+  if (mThread.joinable()) mThread.join();  // finish() may have joined already
   core::Result<void> outcome;
   {
     std::lock_guard lock(mMutex);

@@ -17,6 +17,7 @@
 #include <GLFW/glfw3.h>
 
 #include "app/Samples.h"
+#include "app/desktop/PacsBrowser.h"
 #include "app/ui/CampaignPanel.h"
 #include "app/ui/ImGuiLayer.h"
 #include "app/ui/Panels.h"
@@ -118,6 +119,11 @@ core::Result<void> DesktopApp::init() {
   mUi = std::move(uiLayer).value();
   mDataPanel = std::make_unique<ui::DataPanel>();
   mPanels = std::make_unique<ui::PanelState>();
+  mPacs = std::make_unique<PacsBrowser>();
+  if (auto settings = loadPacsSettings(defaultSettingsPath()); settings)
+    mPacs->connection() = *settings;
+  else
+    mNotices.push_back(settings.message());
   updateTitle();
 
   if (!mOptions.campaign.empty()) {

@@ -37,6 +37,8 @@ struct PanelState;
 
 namespace delineo::app {
 
+class PacsBrowser;
+
 struct DesktopOptions {
   std::string input;            // study to open; empty: the sample below
   std::string sample = "ct";    // bundled sample opened when there is no input
@@ -107,6 +109,7 @@ class DesktopApp {
   std::optional<Campaign> mCampaign;       // set with --campaign
   std::string mCampaignCase;               // id of the open case
   std::unique_ptr<ui::CampaignPanel> mCampaignPanel;
+  std::unique_ptr<PacsBrowser> mPacs;      // the PACS panel's connection, results and work
   std::optional<core::LabelTable> mNewLabelTable;  // labels of a labelmap the next open creates
   Views mViews;
   std::unique_ptr<InputMapper> mInput;

@@ -4,6 +4,7 @@
 #include <imgui.h>
 
 #include "app/desktop/DesktopApp.h"
+#include "app/desktop/PacsBrowser.h"
 #include "app/ui/CampaignPanel.h"
 #include "app/ui/Panels.h"
 #include "renderer/Camera.h"
@@ -128,6 +129,7 @@ void DesktopApp::drawUi() {
       mCampaignPanel->draw(context, view);
     }
     if (ImGui::CollapsingHeader("Data")) mDataPanel->draw(context);
+    if (ImGui::CollapsingHeader("PACS")) ui::drawPacsPanel(context, *mPacs);
     if (ImGui::CollapsingHeader("Display")) ui::drawDisplayPanel(context);
     if (ImGui::CollapsingHeader("Labels", ImGuiTreeNodeFlags_DefaultOpen)) ui::drawLabelsPanel(context);
     if (ImGui::CollapsingHeader("Tools", ImGuiTreeNodeFlags_DefaultOpen)) ui::drawToolsPanel(context);

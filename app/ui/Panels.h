@@ -17,6 +17,10 @@
 #include "app/desktop/ViewerState.h"
 #include "core/io/DicomSeries.h"
 
+namespace delineo::app {
+class PacsBrowser;
+}  // namespace delineo::app
+
 namespace delineo::ui {
 
 // What the panels remember from frame to frame (drags, selections, fields being typed); one
@@ -34,6 +38,8 @@ struct PanelState {
   // A label colour being dragged in its picker: shown at once, committed as one undo step on release.
   int editingColorLabel = -1;           // label id; -1: none
   std::array<float, 4> editingColor{};  // its colour so far (0..1)
+  int pacsSeries = -1;                  // series row chosen in the PACS panel; -1: none
+  std::string pacsSettingsMessage;      // outcome of saving the PACS connection settings
 };
 
 struct PanelContext {
@@ -69,6 +75,8 @@ void drawDisplayPanel(PanelContext& context);
 void drawLabelsPanel(PanelContext& context);
 void drawToolsPanel(PanelContext& context);
 void drawHistoryPanel(PanelContext& context);
+// PACS: connection, study search, series retrieve into the viewer, Store SEG (PacsPanel.cpp).
+void drawPacsPanel(PanelContext& context, app::PacsBrowser& browser);
 // The status bar text along the bottom of the window, with the job's progress and Cancel.
 void drawStatusBar(PanelContext& context, const std::string& hover, float y, float width);
 

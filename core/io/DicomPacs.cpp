@@ -1,4 +1,4 @@
-// PACS client on DCMTK dcmnet (DcmSCU, DcmStorageSCU, DcmStorageSCP).
+// PACS client on DCMTK dcmnet (DcmSCU, DcmStorageSCU, DcmStorageSCP) and dcmtls.
 
 #include "core/io/DicomPacs.h"
 
@@ -18,6 +18,7 @@
 #include <dcmtk/dcmnet/dstorscp.h>
 #include <dcmtk/dcmnet/dstorscu.h>
 #include <dcmtk/dcmnet/scu.h>
+#include <dcmtk/dcmtls/tlslayer.h>
 
 #include "core/io/DicomHeader.h"
 
@@ -33,9 +34,11 @@ std::string peerName(const PacsConnection& p) {
 }
 
 core::Result<void> checkConnection(const PacsConnection& p) {
-  if (p.tls)
-    return makeError("DICOM TLS is not implemented yet: connect without --tls (for example through a VPN or an "
-                     "stunnel tunnel)");
+  if (p.tls && p.tlsTrustedCertificates.empty())
+    return makeError("DICOM TLS needs the certificate (PEM) of the CA that signed the PACS's certificate, to know "
+                     "it talks to the right PACS");
+  if (p.tls && p.tlsCertificate.empty() != p.tlsPrivateKey.empty())
+    return makeError("DICOM TLS: give both our certificate and its private key, or neither");
   for (const std::string* ae : {&p.ourAeTitle, &p.peerAeTitle})
     if (ae->empty() || ae->size() > 16 || ae->find('\\') != std::string::npos)
       return makeError("AE title '" + *ae + "' is not valid: 1 to 16 characters, no backslash");
@@ -88,12 +91,52 @@ void configure(DcmSCU& scu, const PacsConnection& p) {
   scu.setDIMSEBlockingMode(DIMSE_NONBLOCKING);
 }
 
+// The TLS layer of one association; declared before the SCU that uses it, so that it outlives
+// the SCU's release of the association.
+using TlsLayer = std::unique_ptr<DcmTLSTransportLayer>;
+
+// DCMTK 3.6.7 offers useSecureConnection() to subclasses only; every SCU here (plain, find/get,
+// storage) is a DcmSCU, so its member pointer reaches each of them.
+struct SecureScu : DcmSCU {
+  static OFCondition use(DcmSCU& scu, DcmTransportLayer* layer) {
+    return (scu.*(&SecureScu::useSecureConnection))(layer);
+  }
+};
+
+core::Result<void> useTls(DcmSCU& scu, const PacsConnection& p, TlsLayer& layer) {
+  layer = std::make_unique<DcmTLSTransportLayer>(NET_REQUESTOR, nullptr, OFTrue);
+  auto failed = [&](const std::string& what, const OFCondition& status) {
+    return makeError("DICOM TLS: " + what + " (" + status.text() + ")");
+  };
+  if (OFCondition s = layer->setTLSProfile(TSP_Profile_BCP195); s.bad()) return failed("no BCP 195 profile", s);
+  if (OFCondition s = layer->activateCipherSuites(); s.bad()) return failed("no cipher suites", s);
+  if (OFCondition s = layer->addTrustedCertificateFile(p.tlsTrustedCertificates.c_str(), DCF_Filetype_PEM); s.bad())
+    return failed("cannot read the trusted certificates " + p.tlsTrustedCertificates, s);
+  if (!p.tlsCertificate.empty()) {
+    if (OFCondition s = layer->setPrivateKeyFile(p.tlsPrivateKey.c_str(), DCF_Filetype_PEM); s.bad())
+      return failed("cannot read the private key " + p.tlsPrivateKey, s);
+    if (OFCondition s = layer->setCertificateFile(p.tlsCertificate.c_str(), DCF_Filetype_PEM); s.bad())
+      return failed("cannot read our certificate " + p.tlsCertificate, s);
+    if (!layer->checkPrivateKeyMatchesCertificate())
+      return makeError("DICOM TLS: the private key does not match our certificate " + p.tlsCertificate);
+  }
+  layer->setCertificateVerification(DCV_requireCertificate);
+  if (OFCondition s = SecureScu::use(scu, layer.get()); s.bad()) return failed("cannot use TLS", s);
+  return {};
+}
+
 // Opens the association; the message tells a refused connection from a refused association.
-core::Result<void> connect(DcmSCU& scu, const PacsConnection& p) {
+core::Result<void> connect(DcmSCU& scu, const PacsConnection& p, TlsLayer& tls) {
   registerDicomDecoders();  // also keeps DCMTK's logger (which may quote datasets) quiet
   OFCondition status = scu.initNetwork();
   if (status.bad()) return makeError("cannot start DICOM networking: " + std::string(status.text()));
+  if (p.tls)
+    if (auto r = useTls(scu, p, tls); !r) return r;
   status = scu.negotiateAssociation();
+  if (p.tls && status.bad() && status != DUL_ASSOCIATIONREJECTED)
+    return makeError("cannot open a TLS association with the " + peerName(p) + " (" + status.text() +
+                     "): does it speak DICOM TLS on this port, and is its certificate signed by " +
+                     p.tlsTrustedCertificates + "?");
   if (status == DUL_ASSOCIATIONREJECTED)
     return makeError("the " + peerName(p) + " rejected the association: check the called AE title ('" +
                      p.peerAeTitle + "') and that the PACS knows our AE title ('" + p.ourAeTitle + "')");
@@ -289,10 +332,11 @@ core::Result<PacsRetrieveReport> finishRetrieve(StagingFolder& staging, const Pa
 
 core::Result<void> pacsEcho(const PacsConnection& pacs) {
   if (auto r = checkConnection(pacs); !r) return r;
+  TlsLayer tls;
   DcmSCU scu;
   configure(scu, pacs);
   scu.addPresentationContext(UID_VerificationSOPClass, uncompressedSyntaxes());
-  if (auto r = connect(scu, pacs); !r) return r;
+  if (auto r = connect(scu, pacs, tls); !r) return r;
   auto id = contextFor(scu, pacs, UID_VerificationSOPClass, "C-ECHO");
   if (!id) return id.error();
   OFCondition status = scu.sendECHORequest(*id);
@@ -307,10 +351,11 @@ core::Result<std::vector<PacsMatch>> pacsFind(const PacsConnection& pacs, const 
   bool series = query.level == PacsQuery::Level::Series;
   if (series && query.studyInstanceUid.empty() && query.seriesInstanceUid.empty())
     return makeError("a series-level query needs the study's UID (--study)");
+  TlsLayer tls;
   ControlledScu scu(control);
   configure(scu, pacs);
   scu.addPresentationContext(UID_FINDStudyRootQueryRetrieveInformationModel, uncompressedSyntaxes());
-  if (auto r = connect(scu, pacs); !r) return r.error();
+  if (auto r = connect(scu, pacs, tls); !r) return r.error();
   auto id = contextFor(scu, pacs, UID_FINDStudyRootQueryRetrieveInformationModel, "C-FIND (Study Root)");
   if (!id) return id.error();
 
@@ -384,6 +429,7 @@ core::Result<PacsRetrieveReport> pacsGetSeries(const PacsConnection& pacs, const
   auto staging = StagingFolder::create(folder);
   if (!staging) return staging.error();
 
+  TlsLayer tls;
   ControlledScu scu(control);
   configure(scu, pacs);
   scu.addPresentationContext(UID_GETStudyRootQueryRetrieveInformationModel, uncompressedSyntaxes());
@@ -392,7 +438,7 @@ core::Result<PacsRetrieveReport> pacsGetSeries(const PacsConnection& pacs, const
     scu.addPresentationContext(sopClass.c_str(), syntaxes, ASC_SC_ROLE_SCP);
   scu.setStorageDir((*staging)->path().c_str());
   scu.setStorageMode(DCMSCU_STORAGE_DISK);
-  if (auto r = connect(scu, pacs); !r) return r.error();
+  if (auto r = connect(scu, pacs, tls); !r) return r.error();
   auto id = contextFor(scu, pacs, UID_GETStudyRootQueryRetrieveInformationModel, "C-GET (Study Root)");
   if (!id) return id.error();
 
@@ -415,6 +461,9 @@ core::Result<PacsRetrieveReport> pacsMoveSeries(const PacsConnection& pacs, cons
                                                 const std::string& seriesInstanceUid, const std::string& folder,
                                                 int receivePort, const core::TaskControl& control) {
   if (auto r = checkConnection(pacs); !r) return r.error();
+  if (pacs.tls)
+    return makeError("C-MOVE is not offered over DICOM TLS: the PACS would send the series to us in clear; "
+                     "retrieve it by C-GET");
   if (receivePort < 1 || receivePort > 65535)
     return makeError("receive port " + std::to_string(receivePort) + " is not 1..65535");
   std::string study = studyInstanceUid;
@@ -457,10 +506,11 @@ core::Result<PacsRetrieveReport> pacsMoveSeries(const PacsConnection& pacs, cons
     }
   } joiner{receiver, receiving};
 
+  TlsLayer tls;
   ControlledScu scu(control);
   configure(scu, pacs);
   scu.addPresentationContext(UID_MOVEStudyRootQueryRetrieveInformationModel, uncompressedSyntaxes());
-  if (auto r = connect(scu, pacs); !r) return r.error();
+  if (auto r = connect(scu, pacs, tls); !r) return r.error();
   auto id = contextFor(scu, pacs, UID_MOVEStudyRootQueryRetrieveInformationModel, "C-MOVE (Study Root)");
   if (!id) return id.error();
   DcmDataset keys = seriesKeys(study, seriesInstanceUid);
@@ -528,6 +578,7 @@ core::Result<PacsStoreReport> pacsStore(const PacsConnection& pacs, const std::v
   if (auto r = checkConnection(pacs); !r) return r.error();
   if (files.empty()) return makeError("nothing to store");
   registerDicomDecoders();
+  TlsLayer tls;
   ControlledStorageScu scu(control, files.size());
   configure(scu, pacs);
   for (const std::string& file : files) {
@@ -536,7 +587,7 @@ core::Result<PacsStoreReport> pacsStore(const PacsConnection& pacs, const std::v
   }
   if (OFCondition c = scu.addPresentationContexts(); c.bad())
     return makeError("cannot propose the files' SOP classes: " + std::string(c.text()));
-  if (auto r = connect(scu, pacs); !r) return r.error();
+  if (auto r = connect(scu, pacs, tls); !r) return r.error();
   OFCondition status = scu.sendSOPInstances();
   bool cancelled = scu.cancelled();
   if (cancelled) scu.abortAssociation(); else scu.releaseAssociation();

@@ -1,6 +1,7 @@
 #pragma once
 // Talking to a PACS with DCMTK dcmnet: C-ECHO, C-FIND (study and series level, Study Root),
-// retrieving a series by C-GET or by C-MOVE to our own temporary storage SCP, and C-STORE.
+// retrieving a series by C-GET or by C-MOVE to our own temporary storage SCP, and C-STORE;
+// optionally over DICOM TLS (dcmtls).
 // Retrieved series land in a hidden folder beside the target and are renamed into place only
 // when complete, so a failure or cancel leaves nothing half-written. Every call runs on the
 // calling thread; TaskControl reports progress and cancels between DIMSE messages.
@@ -21,9 +22,13 @@ struct PacsConnection {
   std::string peerAeTitle = "ORTHANC";  // called AE title of the PACS
   std::string host = "127.0.0.1";       // PACS host name or address
   int port = 4242;                      // PACS DICOM port
-  // DICOM over TLS. Not implemented yet (needs dcmtls and certificate set-up): a connection
-  // asking for it is refused with a message rather than sent in clear.
+  // DICOM over TLS (DCMTK dcmtls, BCP 195 profile). The PACS's certificate must chain to
+  // tlsTrustedCertificates; the host name is not checked against it. C-MOVE is refused over
+  // TLS: the PACS would send the series to our storage SCP in clear.
   bool tls = false;
+  std::string tlsTrustedCertificates;  // PEM file of the CA (or the PACS's own certificate); required with tls
+  std::string tlsCertificate;          // PEM file of our certificate, for PACSs that require one; empty: none
+  std::string tlsPrivateKey;           // PEM file of its (unencrypted) private key
   int timeoutSeconds = 15;  // TCP connect, association and each DIMSE response
 };
 

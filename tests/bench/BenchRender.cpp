@@ -1,7 +1,8 @@
 // Benchmark: ms/frame of the Vulkan raymarcher on the head CT (256x256x108) and a 512^3
 // upsampling of it, at 512^2 and 1024^2, DVR (ct-bone) / MIP / isosurface, with and without
 // empty-space skipping. Step: half the smallest spacing. Prints a table; run on demand:
-//   bench_render [--quick]   (--quick: head CT at 512^2 only)
+//   bench_render [--quick] [--ess-only]   (--quick: head CT at 512^2 only; --ess-only: skip the
+//   runs without empty-space skipping)
 
 #include <algorithm>
 #include <chrono>
@@ -71,7 +72,11 @@ double medianMs(Device& device, VolumeRenderer& renderer, FrameParams frame, con
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
+  bool quick = false, essOnly = false;
+  for (int i = 1; i < argc; ++i) {
+    quick = quick || std::strcmp(argv[i], "--quick") == 0;
+    essOnly = essOnly || std::strcmp(argv[i], "--ess-only") == 0;
+  }
   auto image = io::readImage("/usr/share/doc/invesalius-examples/examples/Cranium.inv3");
   if (!image) {
     std::fprintf(stderr, "bench_render: %s\n", image.message().c_str());
@@ -116,7 +121,7 @@ int main(int argc, char** argv) {
         frame.volume.emptySpaceSkipping = true;
         double skip = medianMs(**device, **renderer, frame, d.volume.geometry(), size, 5);
         frame.volume.emptySpaceSkipping = false;
-        double full = medianMs(**device, **renderer, frame, d.volume.geometry(), size, size > 512 ? 1 : 3);
+        double full = essOnly ? 0.0 : medianMs(**device, **renderer, frame, d.volume.geometry(), size, size > 512 ? 1 : 3);
         const char* name = mode == RenderMode::Dvr ? "dvr" : mode == RenderMode::Mip ? "mip" : "iso";
         std::printf("%-14s %4ux%-4u %-5s %12.1f %12.1f %7.2fx\n", d.name.c_str(), size, size, name, skip, full,
                     full / skip);
