@@ -8,7 +8,7 @@ packages=(
   # toolchain
   cmake ninja-build pkg-config g++ ccache
   # libraries
-  libinsighttoolkit5-dev libgdcm-tools libdcmtk-dev libcli11-dev nlohmann-json3-dev zlib1g-dev
+  libinsighttoolkit5-dev libgdcm-tools libdcmtk-dev libssl-dev libcli11-dev nlohmann-json3-dev zlib1g-dev
   # shaders: GLSL -> SPIR-V at build time
   glslc spirv-tools
   # renderer: Vulkan loader and headers, lavapipe (CPU driver for tests), validation layer,
