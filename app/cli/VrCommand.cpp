@@ -5,7 +5,7 @@
 
 #include "app/Samples.h"
 #include "app/Session.h"
-#include "app/desktop/DesktopApp.h"
+#include "app/StudyOpener.h"
 #include "app/xr/XrRuntime.h"
 #include "app/xr/XrScene.h"
 #include "app/xr/XrSession.h"
@@ -37,16 +37,11 @@ int runHeadset(const VrOptions& o) {
   auto device = renderer::Device::create(**instance, *deviceOptions);
   if (!device) return fail(device.message());
 
-  std::string input = o.input;
-  if (input.empty())
-    for (const auto& s : samples())
-      if (s.name == o.sample) input = s.volumePath;
-  auto image = o.input.empty() ? loadSample(o.sample) : io::readImage(input);
-  if (!image) return fail(image.message());
   SessionOptions so;
   so.annotator = o.annotator;
-  auto session = Session::open(std::move(image).value(), o.labels.empty() ? defaultLabelmapPath(input) : o.labels, so);
+  auto session = openStudySession(o.input, o.sample, o.labels, so);
   if (!session) return fail(session.message());
+  for (const auto& n : session->notices()) std::cerr << "delineo: " << n << "\n";
   auto renderer = renderer::VolumeRenderer::create(**device);
   if (!renderer) return fail(renderer.message());
   auto scene = xr::XrScene::create(*session, **device, **renderer);

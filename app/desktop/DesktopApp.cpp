@@ -17,6 +17,7 @@
 #include <GLFW/glfw3.h>
 
 #include "app/Samples.h"
+#include "app/StudyOpener.h"
 #include "app/desktop/PacsBrowser.h"
 #include "app/ui/CampaignPanel.h"
 #include "app/ui/ImGuiLayer.h"
@@ -30,29 +31,6 @@
 namespace delineo::app {
 
 namespace fs = std::filesystem;
-
-std::string defaultLabelmapPath(const std::string& studyPath) {
-  fs::path study(studyPath);
-  std::string stem = study.filename().string();
-  for (const char* ext : {".nii.gz", ".seg.nrrd", ".nii", ".nrrd", ".mha", ".mhd", ".inv3", ".dcm"})
-    if (stem.size() > std::string(ext).size() && stem.ends_with(ext)) {
-      stem.resize(stem.size() - std::string(ext).size());
-      break;
-    }
-  if (stem.empty()) stem = "study";
-  std::string name = stem + "-labels.nii.gz";
-  fs::path dir = fs::is_directory(study) ? study.parent_path() : study.parent_path();
-  std::error_code ec;
-  auto perms = fs::status(dir, ec).permissions();
-  bool writable = !ec && !dir.empty() && (perms & fs::perms::owner_write) != fs::perms::none &&
-                  ::access(dir.c_str(), W_OK) == 0;
-  if (writable) return (dir / name).string();
-  const char* xdg = std::getenv("XDG_DATA_HOME");
-  const char* home = std::getenv("HOME");
-  fs::path base = xdg && *xdg ? fs::path(xdg) : fs::path(home ? home : ".") / ".local" / "share";
-  fs::create_directories(base / "delineo", ec);
-  return (base / "delineo" / name).string();
-}
 
 DesktopApp::DesktopApp(const DesktopOptions& options) : mOptions(options) {
   mState.layout = options.layout;
@@ -181,14 +159,11 @@ void DesktopApp::openStudy(const std::string& path, const std::string& labelsPat
   mJob.start(
       "Loading " + fs::path(path).filename().string(),
       [path, sampleName, labels, annotator, opened, newTable](const core::TaskControl& control) -> core::Result<void> {
-        auto image = sampleName.empty() ? io::readImage(path, {}, control) : loadSample(sampleName, control);
-        if (!image) return image.error();
-        control.progress(0.95, "opening the labelmap");
         SessionOptions so;
         so.annotator = annotator;
         std::error_code ec;
         const bool created = !fs::exists(labels, ec);
-        auto session = Session::open(std::move(image).value(), labels, so);
+        auto session = openStudySession(sampleName.empty() ? path : "", sampleName, labels, so, control);
         if (!session) return session.error();
         // A campaign case starts from the campaign's label table.
         if (created && newTable && session->labelmap().labels().empty()) session->labelmapForEdit().labels() = *newTable;

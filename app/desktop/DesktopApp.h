@@ -57,10 +57,6 @@ struct DesktopOptions {
   bool vsync = true;            // FIFO presentation
 };
 
-// Where a study's labelmap goes when none is given: beside the study when its folder is
-// writable, else in $XDG_DATA_HOME/delineo (~/.local/share/delineo).
-std::string defaultLabelmapPath(const std::string& studyPath);
-
 class DesktopApp {
  public:
   static core::Result<std::unique_ptr<DesktopApp>> create(const DesktopOptions& options);

@@ -9,7 +9,7 @@
 
 #include "app/Samples.h"
 #include "app/Session.h"
-#include "app/desktop/DesktopApp.h"
+#include "app/StudyOpener.h"
 #include "app/desktop/Window.h"
 #include "app/xr/SimulatedEyes.h"
 #include "app/xr/XrScene.h"
@@ -131,15 +131,9 @@ int runSimulator(const SimulatorOptions& o) {
   auto device = renderer::Device::create(**instance, dopt, deviceExtensions);
   if (!device) return fail(device.message());
 
-  std::string input = o.input;
-  if (input.empty())
-    for (const auto& s : samples())
-      if (s.name == o.sample) input = s.volumePath;
-  auto image = o.input.empty() ? loadSample(o.sample) : io::readImage(input);
-  if (!image) return fail(image.message());
   SessionOptions so;
   so.annotator = o.annotator;
-  auto session = Session::open(std::move(image).value(), o.labels.empty() ? defaultLabelmapPath(input) : o.labels, so);
+  auto session = openStudySession(o.input, o.sample, o.labels, so);
   if (!session) return fail(session.message());
   for (const auto& n : session->notices()) std::cerr << "delineo: " << n << "\n";
 

@@ -17,6 +17,7 @@
 
 #include "core/io/DicomSeries.h"
 #include "tests/unit/DicomPhantom.h"
+#include "tests/unit/ItkVolume.h"
 #include "tests/unit/TestSupport.h"
 
 namespace {
@@ -63,18 +64,7 @@ core::Result<core::Volume> loadWithItk(const fs::path& dir) {
     reader->SetImageIO(itk::GDCMImageIO::New());
     reader->SetFileNames(names->GetFileNames(uids.front()));
     reader->Update();
-    Image::Pointer image = reader->GetOutput();
-    core::Geometry g;
-    auto size = image->GetLargestPossibleRegion().GetSize();
-    for (unsigned a = 0; a < 3; ++a) {
-      g.dims[a] = static_cast<std::int64_t>(size[a]);
-      g.spacingMm[static_cast<int>(a)] = image->GetSpacing()[a];
-      g.originMm[static_cast<int>(a)] = image->GetOrigin()[a];
-      for (unsigned r = 0; r < 3; ++r) g.direction.m[r][a] = image->GetDirection()[r][a];
-    }
-    core::Volume v(g, core::ScalarType::Float32);
-    std::copy_n(image->GetBufferPointer(), g.voxelCount(), v.voxels<float>().data());
-    return v;
+    return test::volumeFromItk(*reader->GetOutput());
   } catch (const std::exception& e) {
     return core::makeError(std::string("ITK: ") + e.what());
   }

@@ -11,6 +11,7 @@
 
 #include "core/io/DicomSeries.h"
 #include "tests/unit/DicomPhantom.h"
+#include "tests/unit/ItkVolume.h"
 #include "tests/unit/TestSupport.h"
 
 namespace delineo::test {
@@ -27,18 +28,7 @@ core::Volume readNifti(const fs::path& path) {
   auto reader = itk::ImageFileReader<Image>::New();
   reader->SetFileName(path.string());
   reader->Update();
-  Image::Pointer image = reader->GetOutput();
-  core::Geometry g;
-  auto size = image->GetLargestPossibleRegion().GetSize();
-  for (unsigned a = 0; a < 3; ++a) {
-    g.dims[a] = static_cast<std::int64_t>(size[a]);
-    g.spacingMm[static_cast<int>(a)] = image->GetSpacing()[a];
-    g.originMm[static_cast<int>(a)] = image->GetOrigin()[a];
-    for (unsigned r = 0; r < 3; ++r) g.direction.m[r][a] = image->GetDirection()[r][a];
-  }
-  core::Volume v(g, core::ScalarType::Float32);
-  std::copy_n(image->GetBufferPointer(), g.voxelCount(), v.voxels<float>().data());
-  return v;
+  return volumeFromItk(*reader->GetOutput());
 }
 
 // Runs dcm2niix on a folder holding one series and reads what it wrote.
