@@ -46,25 +46,40 @@ std::vector<std::uint8_t> chebyshevDistance(std::span<const std::uint8_t> nonEmp
 core::Result<void> EmptySpaceMap::rebuild(Device& device, std::span<const std::uint8_t> nonEmpty,
                                           const std::array<int, 3>& dims,
                                           std::span<const std::uint16_t> bound) {
+  // MIP needs the bound: R16G16. Every other mode reads only the distance: R8, a quarter of the
+  // bytes, which keeps more of the map in cache on large volumes.
+  const bool withBound = !bound.empty();
+  const VkFormat format = withBound ? VK_FORMAT_R16G16_UINT : VK_FORMAT_R8_UINT;
+  const VkExtent3D extent{static_cast<uint32_t>(dims[0]), static_cast<uint32_t>(dims[1]),
+                          static_cast<uint32_t>(dims[2])};
+  if (mTexture && (mTexture.desc().format != format || mTexture.extent().width != extent.width ||
+                   mTexture.extent().height != extent.height || mTexture.extent().depth != extent.depth))
+    device.retire(std::move(mTexture));  // frames in flight may still read it
   bool first = !mTexture;
   if (first) {
     ImageDesc desc;
-    desc.format = VK_FORMAT_R16G16_UINT;
-    desc.extent = {static_cast<uint32_t>(dims[0]), static_cast<uint32_t>(dims[1]),
-                   static_cast<uint32_t>(dims[2])};
+    desc.format = format;
+    desc.extent = extent;
     auto image = Image::create(device, desc);
     if (!image) return image.error();
     mTexture = std::move(image).value();
   }
   auto distances = chebyshevDistance(nonEmpty, dims);
-  std::vector<std::uint16_t> texels(distances.size() * 2);
-  for (size_t i = 0; i < distances.size(); ++i) {
-    texels[2 * i] = distances[i];
-    texels[2 * i + 1] = i < bound.size() ? bound[i] : std::uint16_t{65535};
+  std::vector<std::uint8_t> bytes;
+  if (withBound) {
+    std::vector<std::uint16_t> texels(distances.size() * 2);
+    for (size_t i = 0; i < distances.size(); ++i) {
+      texels[2 * i] = distances[i];
+      texels[2 * i + 1] = i < bound.size() ? bound[i] : std::uint16_t{65535};
+    }
+    bytes.resize(texels.size() * sizeof(std::uint16_t));
+    std::memcpy(bytes.data(), texels.data(), bytes.size());
+  } else {
+    bytes = std::move(distances);
   }
-  auto staging = StagingUpload::create(device, texels.size() * sizeof(std::uint16_t));
+  auto staging = StagingUpload::create(device, bytes.size());
   if (!staging) return staging.error();
-  std::memcpy(staging->bytes().data(), texels.data(), texels.size() * sizeof(std::uint16_t));
+  std::memcpy(staging->bytes().data(), bytes.data(), bytes.size());
   ImageRegion region;
   region.extent = mTexture.extent();
   auto value = std::move(*staging).copyToImage(

@@ -1,7 +1,8 @@
 #pragma once
 // EmptySpaceMap: per brick, the Chebyshev distance in bricks to the nearest brick that may
 // contribute to a ray (0 for those, capped at 255), and an optional 16-bit bound per brick (MIP
-// leaps over bricks whose maximum cannot raise the ray's maximum), as an R16G16_UINT 3D texture.
+// leaps over bricks whose maximum cannot raise the ray's maximum): an R16G16_UINT 3D texture
+// with the bound, else R8_UINT (the shader reads .r, and .g only in MIP).
 // A ray in a brick with distance d leaps to the exit of the (2d-1)^3 cube of empty bricks around
 // it: a distance map skips further per fetch than a flag per brick. Rebuilt when what counts as
 // empty changes (transfer function, window, iso value, mode, labels).

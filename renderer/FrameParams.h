@@ -132,7 +132,7 @@ struct OverlayMesh {
   std::vector<core::Vec3> verticesMm;  // vertex positions
   std::vector<uint32_t> indices;       // three per triangle, into verticesMm
   Rgba color{0.7f, 0.7f, 0.75f, 1};    // flat colour, lit by the headlight; opaque meshes hide
-                                       // the overlays drawn after them
+                                       // the overlays drawn after them and enter the depth output
   uint32_t viewMask = ~0u;             // views that draw it (volume views only)
 };
 

@@ -221,7 +221,8 @@ core::Result<void> SwapchainTarget::setViewExtent(VkExtent2D extent, uint32_t la
   desc.type = VK_IMAGE_TYPE_2D;
   desc.extent = {extent.width, extent.height, 1};
   desc.layers = layers;
-  desc.usage = VK_IMAGE_USAGE_STORAGE_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
+  // Transfer destination too: an XR mirror copies a headset eye in instead of rendering.
+  desc.usage = VK_IMAGE_USAGE_STORAGE_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
   desc.format = VK_FORMAT_R8G8B8A8_UNORM;
   auto color = Image::create(mDevice, desc);
   if (!color) return color.error();

@@ -3,7 +3,8 @@
 // workgroup per 16x16 tile that has something to draw; each pixel blends its tile's
 // primitives in order. In volume views a primitive behind the depth output (the volume's
 // first opaque point, or an opaque mesh drawn earlier) keeps only the occluded opacity; in
-// slice views only what lies within the slice thickness of the plane is drawn.
+// slice views only what lies within the slice thickness of the plane is drawn. Opaque meshes
+// are written into the depth output.
 
 layout(local_size_x = 16, local_size_y = 16, local_size_z = 1) in;
 
@@ -38,7 +39,7 @@ layout(set = 0, binding = 1, std430) readonly buffer Prims { Prim prims[]; } uPr
 layout(set = 0, binding = 2, std430) readonly buffer Tiles { uvec4 tiles[]; } uTiles;  // view, x | y << 16, first, count
 layout(set = 0, binding = 3, std430) readonly buffer Indices { uint indices[]; } uIndices;
 layout(set = 0, binding = 4, rgba8) uniform image2DArray uColor;
-layout(set = 0, binding = 5, r32f) uniform readonly image2DArray uDepth;
+layout(set = 0, binding = 5, r32f) uniform image2DArray uDepth;  // opaque meshes write theirs
 
 float interpolateDepth(float a, float b, float u, bool perspective) {
   return perspective ? 1.0 / mix(1.0 / a, 1.0 / b, u) : mix(a, b, u);
@@ -56,6 +57,7 @@ void main() {
   vec2 s = vec2(pixel) + 0.5;
   vec4 color = imageLoad(uColor, pos);
   float nearest = kind == kSlice ? 3.0e38 : imageLoad(uDepth, pos).r;
+  const float sceneDepth = nearest;
   float occludedOpacity = uHeader.style.x, thickness = uHeader.style.y;
 
   // This pixel's ray, as raymarch.comp casts it (spheres are intersected analytically).
@@ -124,4 +126,6 @@ void main() {
     if (p.info.x == kTriangle && !hidden && alpha >= 0.999) nearest = depth;
   }
   imageStore(uColor, pos, color);
+  // What is drawn after this pass (the XR panel) is hidden by opaque meshes as by the volume.
+  if (nearest < sceneDepth) imageStore(uDepth, pos, vec4(nearest));
 }

@@ -6,6 +6,7 @@
 #include "app/Samples.h"
 #include "app/Session.h"
 #include "app/StudyOpener.h"
+#include "app/xr/XrMirror.h"
 #include "app/xr/XrRuntime.h"
 #include "app/xr/XrScene.h"
 #include "app/xr/XrSession.h"
@@ -30,11 +31,24 @@ int fail(const std::string& message) {
 int runHeadset(const VrOptions& o) {
   auto runtime = xr::XrRuntime::create();
   if (!runtime) return fail(runtime.message());
-  auto instance = renderer::Instance::create((*runtime)->vulkanInstanceOptions(o.validate));
+  // The mirror's window first: Vulkan is created with what its surface needs.
+  std::unique_ptr<Window> mirrorWindow;
+  if (o.mirror) {
+    auto w = xr::XrMirror::createWindow({});
+    if (!w) return fail("--mirror: " + w.message());
+    mirrorWindow = std::move(w).value();
+  }
+  renderer::InstanceOptions instanceOptions = (*runtime)->vulkanInstanceOptions(o.validate);
+  std::vector<std::string> deviceExtensions;
+  if (o.mirror) {
+    for (const auto& e : Window::requiredInstanceExtensions()) instanceOptions.extensions.push_back(e);
+    deviceExtensions.push_back(VK_KHR_SWAPCHAIN_EXTENSION_NAME);
+  }
+  auto instance = renderer::Instance::create(instanceOptions);
   if (!instance) return fail(instance.message());
   auto deviceOptions = (*runtime)->vulkanDeviceOptions((*instance)->handle());
   if (!deviceOptions) return fail(deviceOptions.message());
-  auto device = renderer::Device::create(**instance, *deviceOptions);
+  auto device = renderer::Device::create(**instance, *deviceOptions, deviceExtensions);
   if (!device) return fail(device.message());
 
   SessionOptions so;
@@ -48,11 +62,20 @@ int runHeadset(const VrOptions& o) {
   if (!scene) return fail(scene.message());
   auto headset = xr::XrHeadset::create(**runtime, (*instance)->handle(), **device);
   if (!headset) return fail(headset.message());
+  std::unique_ptr<xr::XrMirror> mirror;
+  if (mirrorWindow) {
+    auto m = xr::XrMirror::create(std::move(mirrorWindow), **device, (*instance)->handle(), {});
+    if (!m) return fail("--mirror: " + m.message());
+    mirror = std::move(m).value();
+    (*headset)->setMirror(mirror.get());
+  }
   std::cerr << "delineo: " << (*runtime)->runtimeName() << " / " << (*runtime)->systemName() << ", "
             << (*headset)->recommendedEyeSize().width << "x" << (*headset)->recommendedEyeSize().height
             << " per eye, " << (*headset)->spaceName() << " space\n";
   std::signal(SIGINT, onInterrupt);
   auto ran = (*headset)->run(**scene, o.frames, [] { return gInterrupted != 0; });
+  if (!(*headset)->mirrorMessage().empty()) std::cerr << "delineo: " << (*headset)->mirrorMessage() << "\n";
+  mirror.reset();
   headset->reset();
   scene->reset();
   if (!ran) return fail(ran.message());

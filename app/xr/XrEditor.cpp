@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "app/OpsScript.h"
 #include "tools/RegionGrow.h"
 #include "tools/VoxelMask.h"
 
@@ -34,6 +35,8 @@ XrEditor::~XrEditor() {
 
 void XrEditor::finish() {
   endStroke();
+  mContouring = false;  // an unfinished outline is not a contour
+  mContourMm.clear();
   discardPreview();
 }
 
@@ -57,6 +60,20 @@ void XrEditor::apply(const XrCommand& c, const XrToolSettings& settings) {
     case XrCommand::Kind::Undo: undoRedo(true); break;
     case XrCommand::Kind::Redo: undoRedo(false); break;
     case XrCommand::Kind::PanelPointer: break;  // the panel's, not an edit
+    case XrCommand::Kind::ContourBegin:
+      if (mStroke || mPreview) break;
+      mContouring = true;
+      mContourMm = {c.pointMm};
+      break;
+    case XrCommand::Kind::ContourTo:
+      if (mContouring) mContourMm.push_back(c.pointMm);
+      break;
+    case XrCommand::Kind::ContourEnd: endContour(settings); break;
+    case XrCommand::Kind::ContourCancel:
+      if (mContouring) mMessage = "Contour dropped: the hand lost tracking";
+      mContouring = false;
+      mContourMm.clear();
+      break;
   }
 }
 
@@ -156,8 +173,27 @@ void XrEditor::discardPreview() {
   mMessage = "Grow discarded";
 }
 
+// The same operation `delineo apply` and the desktop's contour tool run: validated (at least 3
+// distinct points, planar, not self-intersecting) before anything changes, one journaled step.
+void XrEditor::endContour(const XrToolSettings& settings) {
+  if (!mContouring) return;
+  mContouring = false;
+  std::vector<Vec3> points = std::exchange(mContourMm, {});
+  if (points.size() < 3) {
+    mMessage = "Contour: too short (" + std::to_string(points.size()) +
+               (points.size() == 1 ? " point" : " points") + "); hold the trigger and draw an outline";
+    return;
+  }
+  nlohmann::json op{{"tool", "contour"}, {"label", settings.label}, {"points_mm", nlohmann::json::array()}};
+  for (Vec3 p : points) op["points_mm"].push_back(vec(p));
+  auto outcome = applyOperation(mSession, op);
+  if (!outcome) mMessage = "Contour: " + outcome.message() + "; nothing changed";
+  else if (!outcome->changed) mMessage = "The contour changed nothing (it encloses no voxel centre)";
+  else mMessage = outcome->stepName;
+}
+
 void XrEditor::undoRedo(bool undo) {
-  if (mStroke || mPreview) return;
+  if (mStroke || mPreview || mContouring) return;
   auto r = undo ? mSession.undo() : mSession.redo();
   if (!r) mMessage = std::string(undo ? "Undo" : "Redo") + " failed: " + r.message();
   else if (*r) mMessage = undo ? "Undone" : "Redone";

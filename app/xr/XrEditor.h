@@ -2,8 +2,9 @@
 // XrEditor: carries out XrInteraction's commands on the open Session, exactly as the desktop
 // does: a brush stroke is painted live into one LabelEdit (a capsule between successive tip
 // positions) and committed as one journaled undo step when the trigger is released; a grow
-// seed grows a preview that is accepted (one step) or discarded; undo and redo go to the
-// Session. Collects the labelmap bricks each change dirtied so the renderer uploads only those.
+// seed grows a preview that is accepted (one step) or discarded; a contour's points are
+// collected and the closed polygon is filled as the ops script's (and the desktop's) "contour"
+// operation; undo and redo go to the Session. Collects the labelmap bricks each change dirtied so the renderer uploads only those.
 
 #include <cstdint>
 #include <memory>
@@ -30,6 +31,7 @@ class XrEditor {
   void apply(const XrCommand& command, const XrToolSettings& settings);
   bool stroking() const { return mStroke != nullptr; }
   bool previewing() const { return mPreview != nullptr; }
+  bool contouring() const { return mContouring; }
   std::int64_t previewVoxels() const { return mPreviewVoxels; }
   // Bricks changed since the last call (sorted, unique).
   std::vector<std::int64_t> takeDirtyBricks();
@@ -45,6 +47,7 @@ class XrEditor {
   void grow(Vec3 seedMm, const XrToolSettings& settings);
   void acceptPreview();
   void discardPreview();
+  void endContour(const XrToolSettings& settings);
   void undoRedo(bool undo);
   void touched(const std::vector<std::int64_t>& bricks);
 
@@ -56,6 +59,8 @@ class XrEditor {
   std::unique_ptr<tools::LabelEdit> mPreview;
   nlohmann::json mPreviewOp;
   std::int64_t mPreviewVoxels = 0;
+  bool mContouring = false;
+  std::vector<Vec3> mContourMm;
   std::vector<std::int64_t> mDirty;
   std::string mMessage;
 };

@@ -5,11 +5,16 @@
 
 namespace delineo::app::xr {
 
+namespace {
+constexpr double kContourMarkerM = 0.003;  // the contour tool's cursor: a 3 mm bead on the plane
+}  // namespace
+
 const char* xrToolName(XrTool tool) {
   switch (tool) {
     case XrTool::Brush: return "Brush";
     case XrTool::Erase: return "Erase";
     case XrTool::Grow: return "Grow";
+    case XrTool::Contour: return "Contour";
   }
   return "?";
 }
@@ -25,6 +30,24 @@ std::optional<PanelHit> hitPanel(const PanelQuad& quad, const Pose& aim) {
   double u = local.x / quad.widthM + 0.5, v = 0.5 - local.y / quad.heightM;
   if (u < 0 || u > 1 || v < 0 || v > 1) return std::nullopt;
   return PanelHit{u, v, t};
+}
+
+HeldPlane heldPlane(const Pose& aim) {
+  return {aim.position, aim.orientation.rotate({1, 0, 0}), aim.orientation.rotate({0, 1, 0}), aim.forward()};
+}
+
+HeldPlane patientPlane(const HeldPlane& w, const VolumePlacement& placement) {
+  return {placement.patientFromWorld(w.point), placement.patientDirection(w.u), placement.patientDirection(w.v),
+          placement.patientDirection(w.normal)};
+}
+
+HeldPlane worldPlane(const HeldPlane& p, const VolumePlacement& placement) {
+  return {placement.worldFromPatient(p.point), placement.pose.orientation.rotate(p.u),
+          placement.pose.orientation.rotate(p.v), placement.pose.orientation.rotate(p.normal)};
+}
+
+Vec3 projectOntoPlane(const HeldPlane& plane, Vec3 point) {
+  return point - plane.normal * core::dot(point - plane.point, plane.normal);
 }
 
 bool XrInteraction::press(bool& state, double value) {
@@ -51,7 +74,7 @@ void XrInteraction::cycleLabel(int direction, std::span<const std::uint8_t> labe
 }
 
 void XrInteraction::cycleTool(int direction) {
-  int t = (static_cast<int>(mSettings.tool) + direction + 3) % 3;
+  int t = (static_cast<int>(mSettings.tool) + direction + kXrToolCount) % kXrToolCount;
   mSettings.tool = static_cast<XrTool>(t);
 }
 
@@ -90,11 +113,19 @@ std::vector<XrCommand> XrInteraction::update(const FrameInput& input, const Volu
 
   mVisuals.cursorVisible = false;
   mVisuals.rayVisible = false;
+  mVisuals.projectionVisible = false;
+  // The contour tool's plane: the one drawn on while drawing, else the one in the other hand.
+  mVisuals.contourPlaneVisible = mContouring || (mSettings.tool == XrTool::Contour && other.tracked);
+  if (mContouring) mVisuals.contourPlaneM = worldPlane(mContourPlaneMm, placement);
+  else if (mVisuals.contourPlaneVisible) mVisuals.contourPlaneM = heldPlane(other.aim);
   if (!tool.tracked) {
-    // A hand that loses tracking ends what it was doing; the stroke so far is kept.
+    // A hand that loses tracking ends what it was doing: the stroke so far is kept, a contour
+    // (which would be closed where the hand happened to be) is dropped.
     if (mStroking) out.push_back({XrCommand::Kind::StrokeEnd});
+    if (mContouring) out.push_back({XrCommand::Kind::ContourCancel});
     if (mPanelPressed) out.push_back({XrCommand::Kind::PanelPointer, {}, 0, 0, false});
-    mStroking = mPanelPressed = false;
+    mStroking = mContouring = mPanelPressed = false;
+    mVisuals.contourMm.clear();
     te = Edges{};
     return out;
   }
@@ -125,7 +156,7 @@ std::vector<XrCommand> XrInteraction::update(const FrameInput& input, const Volu
   Vec3 tipM = tool.aim.apply({0, 0, -mOptions.tipOffsetM});
   Vec3 tipMm = placement.patientFromWorld(tipM);
   std::optional<PanelHit> hit;
-  if (panel && mPanelVisible && !mStroking) hit = hitPanel(*panel, tool.aim);
+  if (panel && mPanelVisible && !mStroking && !mContouring) hit = hitPanel(*panel, tool.aim);
 
   bool wasDown = te.trigger;
   bool pressedNow = press(te.trigger, tool.trigger);
@@ -148,24 +179,74 @@ std::vector<XrCommand> XrInteraction::update(const FrameInput& input, const Volu
   mVisuals.cursorVisible = true;
   mVisuals.tipM = tipM;
   mVisuals.cursorRadiusM = mSettings.brushRadiusMm * placement.metresPerMm;
-  if (mSettings.tool == XrTool::Grow) {
-    if (pressedNow) out.push_back({XrCommand::Kind::GrowSeed, tipMm});
+
+  // What was begun goes on (or ends) whatever tool is selected meanwhile.
+  if (mContouring) {
+    Vec3 onPlaneMm = projectOntoPlane(mContourPlaneMm, tipMm);
+    showProjection(tipM, placement.worldFromPatient(onPlaneMm));
+    if (te.trigger) {
+      if (core::length(onPlaneMm - mVisuals.contourMm.back()) >= mOptions.contourStepMm) {
+        out.push_back({XrCommand::Kind::ContourTo, onPlaneMm});
+        mVisuals.contourMm.push_back(onPlaneMm);
+      }
+    } else {
+      mContouring = false;
+      mVisuals.contourMm.clear();
+      out.push_back({XrCommand::Kind::ContourEnd});
+    }
     return out;
   }
-  if (pressedNow) {
-    mStroking = true;
-    mLastTipMm = tipMm;
-    out.push_back({XrCommand::Kind::StrokeBegin, tipMm});
-  } else if (mStroking && te.trigger) {
-    if (core::length(tipMm - mLastTipMm) > 1e-6) {
-      out.push_back({XrCommand::Kind::StrokeTo, tipMm});
-      mLastTipMm = tipMm;
+  if (mStroking) {
+    if (te.trigger) {
+      if (core::length(tipMm - mLastTipMm) > 1e-6) {
+        out.push_back({XrCommand::Kind::StrokeTo, tipMm});
+        mLastTipMm = tipMm;
+      }
+    } else {
+      mStroking = false;
+      out.push_back({XrCommand::Kind::StrokeEnd});
     }
-  } else if (mStroking && released) {
-    mStroking = false;
-    out.push_back({XrCommand::Kind::StrokeEnd});
+    return out;
+  }
+
+  switch (mSettings.tool) {
+    case XrTool::Grow:
+      if (pressedNow) out.push_back({XrCommand::Kind::GrowSeed, tipMm});
+      break;
+    case XrTool::Contour: {
+      // Without the other hand there is no plane to draw on: the trigger does nothing.
+      if (!other.tracked) {
+        mVisuals.cursorRadiusM = kContourMarkerM;
+        break;
+      }
+      HeldPlane planeMm = patientPlane(heldPlane(other.aim), placement);
+      Vec3 onPlaneMm = projectOntoPlane(planeMm, tipMm);
+      showProjection(tipM, placement.worldFromPatient(onPlaneMm));
+      if (!pressedNow) break;
+      mContouring = true;
+      mContourPlaneMm = planeMm;
+      mVisuals.contourMm = {onPlaneMm};
+      out.push_back({XrCommand::Kind::ContourBegin, onPlaneMm});
+      break;
+    }
+    case XrTool::Brush:
+    case XrTool::Erase:
+      if (!pressedNow) break;
+      mStroking = true;
+      mLastTipMm = tipMm;
+      out.push_back({XrCommand::Kind::StrokeBegin, tipMm});
+      break;
   }
   return out;
+}
+
+// The contour tool's cursor: a small marker where the tip lands on the plane, joined to the tip.
+void XrInteraction::showProjection(Vec3 tipM, Vec3 onPlaneM) {
+  mVisuals.tipM = onPlaneM;
+  mVisuals.cursorRadiusM = kContourMarkerM;
+  mVisuals.projectionVisible = true;
+  mVisuals.projectionFromM = tipM;
+  mVisuals.projectionToM = onPlaneM;
 }
 
 }  // namespace delineo::app::xr

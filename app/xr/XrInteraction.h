@@ -1,8 +1,9 @@
 #pragma once
 // XrInteraction: what the controllers mean for the tools, as pure logic over FrameInput. The
-// dominant hand carries the tool at its tip (trigger paints, erases or places a grow seed; the
-// thumbstick changes the brush size (up/down) and cycles labels (flick left/right)); the other
-// hand holds the clip plane (its trigger toggles it) and undo (X) / redo (Y). The dominant hand's
+// dominant hand carries the tool at its tip (trigger paints, erases, places a grow seed or draws
+// a contour; the thumbstick changes the brush size (up/down) and cycles labels (flick
+// left/right)); the other hand holds the clip plane (its trigger toggles it), the contour tool's
+// drawing plane, and undo (X) / redo (Y). The dominant hand's
 // A accepts a grow preview (else selects the next tool), B discards it (else the previous tool);
 // menu shows or hides the panel. Pointing at the panel turns the trigger into a click there.
 // The result of each update is a list of commands for XrEditor (which commits through the
@@ -19,7 +20,9 @@
 
 namespace delineo::app::xr {
 
-enum class XrTool { Brush, Erase, Grow };
+// In the order of the panel's buttons and of the A / B cycling.
+enum class XrTool { Brush, Erase, Grow, Contour };
+constexpr int kXrToolCount = 4;
 const char* xrToolName(XrTool tool);
 
 struct XrToolSettings {
@@ -41,7 +44,22 @@ struct InteractionOptions {
   double flickAt = 0.7;              // thumbstick x beyond this cycles the label once
   double rearmAt = 0.3;              // and must come back within this before the next cycle
   double deadZone = 0.15;            // thumbstick y below this changes nothing
+  double contourStepMm = 0.5;        // a contour point is added when the tip moved this far
 };
+
+// A plane held in the non-dominant hand: through its aim position, spanned by the aim pose's
+// x and y axes (the normal is the aim direction), as the clip plane. In world metres or, moved
+// with the volume, in patient mm (the axes stay unit vectors).
+struct HeldPlane {
+  Vec3 point{};                 // on the plane
+  Vec3 u{1, 0, 0}, v{0, 1, 0};  // unit in-plane axes
+  Vec3 normal{0, 0, -1};        // unit normal
+};
+HeldPlane heldPlane(const Pose& aim);
+HeldPlane patientPlane(const HeldPlane& worldPlane, const VolumePlacement& placement);
+HeldPlane worldPlane(const HeldPlane& patientPlane, const VolumePlacement& placement);
+// `point` moved along the plane's normal onto the plane.
+Vec3 projectOntoPlane(const HeldPlane& plane, Vec3 point);
 
 // A quad in the world the controller ray can point at (the panel): centred on pose.position,
 // facing +z of pose.orientation, widthM x heightM.
@@ -68,6 +86,10 @@ struct XrCommand {
     Undo,
     Redo,
     PanelPointer,  // u, v, pressed: the ray on the panel (pressed: trigger held)
+    ContourBegin,  // pointMm: first point of a contour (on the held plane)
+    ContourTo,     // pointMm: next point
+    ContourEnd,    // close the contour and fill it (one undo step)
+    ContourCancel, // drop the contour drawn so far (the drawing hand lost tracking)
   };
   Kind kind;
   Vec3 pointMm{};
@@ -85,6 +107,11 @@ struct ToolVisuals {
   Vec3 rayFromM{}, rayToM{};
   bool clipEnabled = false;           // handheld clip plane
   Vec3 clipPointM{}, clipNormalM{};   // keeps what lies behind the plane (against the normal)
+  bool contourPlaneVisible = false;   // the contour tool's plane in the other hand
+  HeldPlane contourPlaneM;            // the plane held, or while drawing the one drawn on (world)
+  bool projectionVisible = false;     // contour tool: the tip and its point on the plane
+  Vec3 projectionFromM{}, projectionToM{};
+  std::vector<Vec3> contourMm;        // the contour being drawn (patient mm: moves with the volume)
 };
 
 class XrInteraction {
@@ -102,6 +129,7 @@ class XrInteraction {
   const XrToolSettings& settings() const { return mSettings; }
   const ToolVisuals& visuals() const { return mVisuals; }
   bool stroking() const { return mStroking; }
+  bool contouring() const { return mContouring; }
   bool panelVisible() const { return mPanelVisible; }
   void setPanelVisible(bool visible) { mPanelVisible = visible; }
   // The clip plane in patient space (normal, offset: keeps dot(normal, p) <= offset).
@@ -115,12 +143,16 @@ class XrInteraction {
   bool edge(bool& state, bool now);
   void cycleLabel(int direction, std::span<const std::uint8_t> labelIds);
   void cycleTool(int direction);
+  void showProjection(Vec3 tipM, Vec3 onPlaneM);
 
   InteractionOptions mOptions;
   XrToolSettings mSettings;
   ToolVisuals mVisuals;
   Edges mEdges[2];
   bool mStroking = false;
+  bool mContouring = false;
+  HeldPlane mContourPlaneMm;   // frozen when the contour starts, in patient mm: the points stay
+                               // coplanar however the hand or the volume moves meanwhile
   bool mPanelPressed = false;
   bool mPanelVisible = true;
   bool mClip = false;

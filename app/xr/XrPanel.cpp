@@ -10,7 +10,7 @@ namespace delineo::app::xr {
 
 namespace {
 
-constexpr float kButtonW = 88, kButtonH = 30, kButtonY = 8, kButtonX0 = 8, kButtonGap = 8;
+constexpr float kButtonW = 74, kButtonH = 30, kButtonY = 8, kButtonX0 = 8, kButtonGap = 8;
 
 // Keeps the application's own ImGui context (desktop mirror) current outside the panel.
 class ContextScope {
@@ -72,14 +72,14 @@ std::vector<PanelAction> XrPanel::frame(const PanelModel& model, double u, doubl
   ImGui::SetNextWindowSize(ImVec2(static_cast<float>(kWidth), static_cast<float>(kHeight)));
   ImGui::Begin("Delineo", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
-  const char* names[] = {"Brush", "Erase", "Grow", "Undo", "Redo"};
-  for (int i = 0; i < 5; ++i) {
+  const char* names[] = {"Brush", "Erase", "Grow", "Contour", "Undo", "Redo"};
+  for (int i = 0; i < 6; ++i) {
     ImGui::SetCursorPos(ImVec2(kButtonX0 + static_cast<float>(i) * (kButtonW + kButtonGap), kButtonY));
-    bool active = i < 3 && static_cast<int>(model.tools.tool) == i;
+    bool active = i < kXrToolCount && static_cast<int>(model.tools.tool) == i;
     if (active) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.2f, 0.55f, 0.9f, 1));
     if (ImGui::Button(names[i], ImVec2(kButtonW, kButtonH))) {
-      if (i < 3) actions.push_back({PanelAction::Kind::SelectTool, i});
-      else actions.push_back({i == 3 ? PanelAction::Kind::Undo : PanelAction::Kind::Redo});
+      if (i < kXrToolCount) actions.push_back({PanelAction::Kind::SelectTool, i});
+      else actions.push_back({i == kXrToolCount ? PanelAction::Kind::Undo : PanelAction::Kind::Redo});
     }
     if (active) ImGui::PopStyleColor();
   }

@@ -43,7 +43,7 @@ struct PanelAction {
 };
 
 // Fixed places of the main buttons (fractions of the panel) so scripts can click them.
-enum class PanelButton { Brush, Erase, Grow, Undo, Redo };
+enum class PanelButton { Brush, Erase, Grow, Contour, Undo, Redo };  // tools in XrTool's order
 
 class XrPanel {
  public:

@@ -29,14 +29,38 @@ PanelQuad defaultPanel(const Pose& head) {
   return q;
 }
 
+constexpr double kContourPlaneHalfM = 0.08;  // the contour plane is drawn as a 16 cm square
+
+// A controller: a hexagonal prism 6 cm long and 2.4 cm across along the aim ray, opaque.
+renderer::OverlayMesh controllerMesh(const Pose& aim, const VolumePlacement& p) {
+  constexpr int kSides = 6;
+  constexpr double kRadiusM = 0.012, kHalfLengthM = 0.03;
+  renderer::OverlayMesh m;
+  for (int end = 0; end < 2; ++end)
+    for (int i = 0; i < kSides; ++i) {
+      double a = 2 * kPi * i / kSides;
+      Vec3 local{kRadiusM * std::cos(a), kRadiusM * std::sin(a), end ? -kHalfLengthM : kHalfLengthM};
+      m.verticesMm.push_back(p.patientFromWorld(aim.apply(local)));
+    }
+  for (uint32_t i = 0; i < kSides; ++i) {
+    uint32_t j = (i + 1) % kSides;
+    m.indices.insert(m.indices.end(), {i, j, kSides + j, i, kSides + j, kSides + i});  // side
+  }
+  for (uint32_t end = 0; end < 2; ++end)
+    for (uint32_t i = 1; i + 1 < kSides; ++i)  // caps, fanned from their first vertex
+      m.indices.insert(m.indices.end(), {end * kSides, end * kSides + i, end * kSides + i + 1});
+  m.color = {0.55f, 0.57f, 0.6f, 1};
+  return m;
+}
+
 }  // namespace
 
 core::Result<std::unique_ptr<XrScene>> XrScene::create(Session& session, renderer::Device& device,
                                                        renderer::VolumeRenderer& renderer,
                                                        const XrSceneOptions& options) {
-  auto overlay = XrOverlayPass::create(device);
-  if (!overlay) return overlay.error();
-  std::unique_ptr<XrScene> scene(new XrScene(session, device, renderer, std::move(overlay).value(), options));
+  auto panelPass = XrPanelPass::create(device);
+  if (!panelPass) return panelPass.error();
+  std::unique_ptr<XrScene> scene(new XrScene(session, device, renderer, std::move(panelPass).value(), options));
   const core::Volume& volume = session.volume();
   std::string preset = options.preset.empty() ? (volume.modality == "CT" ? "ct-bone" : "mr-default") : options.preset;
   auto tf = renderer::loadPreset(preset);
@@ -51,10 +75,10 @@ core::Result<std::unique_ptr<XrScene>> XrScene::create(Session& session, rendere
 }
 
 XrScene::XrScene(Session& session, renderer::Device&, renderer::VolumeRenderer& renderer,
-                 XrOverlayPass overlay, const XrSceneOptions& options)
+                 XrPanelPass panelPass, const XrSceneOptions& options)
     : mSession(session),
       mRenderer(renderer),
-      mOverlay(std::move(overlay)),
+      mPanelPass(std::move(panelPass)),
       mOptions(options),
       mManipulator(VolumePlacement{}),
       mInteraction(options.interaction),
@@ -132,7 +156,7 @@ void XrScene::update(const FrameInput& input, double lastFrameMs) {
   if (mInteraction.panelVisible()) {
     applyPanel(mPanel.frame(panelModel(), mPanelU, mPanelV, mPanelPressed, dt));
     // A failed upload leaves last frame's panel on the quad; the error is shown there next time.
-    if (auto r = mOverlay.setPanelImage(mPanel.image()); !r) mPanelError = r.message();
+    if (auto r = mPanelPass.setPanelImage(mPanel.image()); !r) mPanelError = r.message();
   }
 
   auto bricks = mEditor.takeDirtyBricks();
@@ -142,7 +166,7 @@ void XrScene::update(const FrameInput& input, double lastFrameMs) {
   double moved = core::length(input.head.position - mLastHead.position);
   Quat dq = input.head.orientation * mLastHead.orientation.conjugate();
   double turned = 2 * std::acos(std::clamp(std::abs(dq.w), 0.0, 1.0));
-  bool busy = mInteraction.stroking() || mManipulator.grabbing(Hand::Left) || mManipulator.grabbing(Hand::Right);
+  bool busy = mInteraction.stroking() || mInteraction.contouring() || mManipulator.grabbing(Hand::Left) || mManipulator.grabbing(Hand::Right);
   mLastHead = input.head;
   mQuality.update(lastFrameMs, !busy && moved < 0.002 && turned < 0.005, dt);
 }
@@ -168,65 +192,74 @@ std::vector<renderer::View> XrScene::views(std::span<const EyeView> eyes) const 
   return out;
 }
 
-std::vector<OverlayPrim> XrScene::overlays() const {
+PanelRect XrScene::panelRect() const {
   const VolumePlacement& p = mManipulator.placement();
   const double mmPerM = 1 / p.metresPerMm;
+  PanelRect r;
+  r.centreMm = p.patientFromWorld(mPanelQuad.pose.position);
+  r.halfWidthMm = p.patientDirection(mPanelQuad.pose.orientation.rotate({1, 0, 0})) * (mPanelQuad.widthM / 2 * mmPerM);
+  r.halfHeightMm = p.patientDirection(mPanelQuad.pose.orientation.rotate({0, -1, 0})) * (mPanelQuad.heightM / 2 * mmPerM);
+  r.rgba = {1, 1, 1, 0.95f};
+  return r;
+}
+
+renderer::Overlays XrScene::overlays() const {
+  const VolumePlacement& p = mManipulator.placement();
   const ToolVisuals& tv = mInteraction.visuals();
   const XrToolSettings& tools = mInteraction.settings();
-  std::vector<OverlayPrim> prims;
-  if (mInteraction.panelVisible()) {
-    OverlayPrim q;
-    q.kind = OverlayPrim::Kind::Quad;
-    q.a = p.patientFromWorld(mPanelQuad.pose.position);
-    q.b = p.patientDirection(mPanelQuad.pose.orientation.rotate({1, 0, 0})) * (mPanelQuad.widthM / 2 * mmPerM);
-    q.c = p.patientDirection(mPanelQuad.pose.orientation.rotate({0, -1, 0})) * (mPanelQuad.heightM / 2 * mmPerM);
-    q.textured = true;
-    q.rgba = {1, 1, 1, 0.95f};
-    prims.push_back(q);
-  }
-  for (int h = 0; h < 2; ++h) {
-    if (!mHands[h].tracked) continue;
-    OverlayPrim m;  // the controller: a short capsule along its aim
-    m.kind = OverlayPrim::Kind::Capsule;
-    m.a = p.patientFromWorld(mHands[h].aim.apply({0, 0, 0.03}));
-    m.b = p.patientFromWorld(mHands[h].aim.apply({0, 0, -0.03}));
-    m.radiusMm = 0.012 * mmPerM;
-    m.rgba = {0.55f, 0.57f, 0.6f, 1};
-    prims.push_back(m);
-  }
-  if (tv.cursorVisible) {
-    OverlayPrim s;
-    s.kind = OverlayPrim::Kind::Sphere;
-    s.a = p.patientFromWorld(tv.tipM);
-    s.radiusMm = tools.brushRadiusMm;
-    const core::Label* l = mSession.labelmap().labels().find(tools.label);
-    auto color = l ? l->rgba : core::LabelTable::defaultColor(tools.label);
-    s.rgba = tools.tool == XrTool::Erase ? std::array<float, 4>{1, 1, 1, 0.6f}
-             : tools.tool == XrTool::Grow ? std::array<float, 4>{1, 0.9f, 0.2f, 0.6f}
-                                          : rgbaOf(color, 0.6f);
-    s.rim = true;
-    prims.push_back(s);
-  }
-  if (tv.rayVisible) {
-    OverlayPrim r;
-    r.kind = OverlayPrim::Kind::Capsule;
-    r.a = p.patientFromWorld(tv.rayFromM);
-    r.b = p.patientFromWorld(tv.rayToM);
-    r.radiusMm = 0.002 * mmPerM;
-    r.rgba = {0.4f, 0.8f, 1, 0.9f};
-    prims.push_back(r);
-  }
+  renderer::Overlays o;
+  o.occludedOpacity = 0.3f;  // the cursor and the contour stay visible inside tissue (x-ray)
+
+  // A square of `halfM` around a plane's point: a translucent face and its outline.
+  auto planeSquare = [&](const HeldPlane& plane, double halfM, renderer::Rgba face, renderer::Rgba edge) {
+    renderer::OverlayMesh mesh;
+    renderer::OverlayPolyline outline;
+    for (auto [su, sv] : {std::pair{-1, -1}, {1, -1}, {1, 1}, {-1, 1}}) {
+      Vec3 corner = p.patientFromWorld(plane.point + plane.u * (su * halfM) + plane.v * (sv * halfM));
+      mesh.verticesMm.push_back(corner);
+      outline.pointsMm.push_back(corner);
+    }
+    mesh.indices = {0, 1, 2, 0, 2, 3};
+    mesh.color = face;
+    outline.closed = true;
+    outline.color = edge;
+    outline.widthPx = 1.5f;
+    o.meshes.push_back(std::move(mesh));
+    o.polylines.push_back(std::move(outline));
+  };
+
+  for (int h = 0; h < 2; ++h)
+    if (mHands[h].tracked) o.meshes.push_back(controllerMesh(mHands[h].aim, p));
   if (tv.clipEnabled) {
     const HandInput& other = mHands[static_cast<int>(otherHand(tools.dominant))];
-    OverlayPrim q;  // the handheld plane, 12 cm square
-    q.kind = OverlayPrim::Kind::Quad;
-    q.a = p.patientFromWorld(tv.clipPointM);
-    q.b = p.patientDirection(other.aim.orientation.rotate({1, 0, 0})) * (0.06 * mmPerM);
-    q.c = p.patientDirection(other.aim.orientation.rotate({0, 1, 0})) * (0.06 * mmPerM);
-    q.rgba = {0.3f, 0.9f, 0.9f, 0.2f};
-    prims.push_back(q);
+    planeSquare(heldPlane(Pose{tv.clipPointM, other.aim.orientation}), 0.06, {0.3f, 0.9f, 0.9f, 0.2f},
+                {0.3f, 0.9f, 0.9f, 0.8f});
   }
-  return prims;
+  const renderer::Rgba contourColor{1.0f, 0.78f, 0.0f, 1.0f};  // as the desktop's contour
+  if (tv.contourPlaneVisible)
+    planeSquare(tv.contourPlaneM, kContourPlaneHalfM, {1.0f, 0.78f, 0.0f, 0.12f}, {1.0f, 0.78f, 0.0f, 0.7f});
+  if (tv.cursorVisible) {
+    renderer::OverlaySphere s;
+    s.centreMm = p.patientFromWorld(tv.tipM);
+    s.radiusMm = tv.cursorRadiusM / p.metresPerMm;
+    const core::Label* l = mSession.labelmap().labels().find(tools.label);
+    auto color = l ? l->rgba : core::LabelTable::defaultColor(tools.label);
+    s.color = tools.tool == XrTool::Erase ? renderer::Rgba{1, 1, 1, 0.6f}
+              : tools.tool == XrTool::Grow ? renderer::Rgba{1, 0.9f, 0.2f, 0.6f}
+                                           : rgbaOf(color, 0.6f);
+    o.spheres.push_back(s);
+  }
+  if (tv.contourMm.size() >= 2) {
+    o.polylines.push_back({tv.contourMm, false, contourColor, 3.0f});
+    // Where the outline will close when the trigger is released.
+    o.lines.push_back({tv.contourMm.back(), tv.contourMm.front(), {1.0f, 0.78f, 0.0f, 0.4f}, 1.5f});
+  }
+  if (tv.projectionVisible)
+    o.lines.push_back({p.patientFromWorld(tv.projectionFromM), p.patientFromWorld(tv.projectionToM),
+                       {1, 1, 1, 0.6f}, 1.5f});
+  if (tv.rayVisible)
+    o.lines.push_back({p.patientFromWorld(tv.rayFromM), p.patientFromWorld(tv.rayToM), {0.4f, 0.8f, 1, 0.9f}, 3.0f});
+  return o;
 }
 
 core::Result<uint64_t> XrScene::render(std::span<const EyeView> eyes, renderer::RenderTarget& target) {
@@ -241,10 +274,11 @@ core::Result<uint64_t> XrScene::render(std::span<const EyeView> eyes, renderer::
     if (core::Label* l = mShownLabels.find(id)) l->visible = false;
   frame.labels = &mShownLabels;
   frame.frameIndex = mFrame++;
+  frame.overlays = overlays();
   auto value = mRenderer.render(frame, target);
   if (!value) return value.error();
-  auto prims = overlays();
-  return mOverlay.draw(frame.views, prims, target);
+  if (!mInteraction.panelVisible()) return value;
+  return mPanelPass.draw(frame.views, panelRect(), target);
 }
 
 }  // namespace delineo::app::xr

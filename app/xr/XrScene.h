@@ -3,7 +3,8 @@
 // the open Session's volume floating in the world, the manipulator, the tools (interaction ->
 // editor -> Session), the panel, and the overlays. update() takes one frame of input;
 // render() draws any number of eyes (2 for a headset or the simulator) in one raymarch
-// dispatch into a layered RenderTarget, then the overlays. OpenXR and the simulator both drive
+// dispatch into a layered RenderTarget with the overlays (FrameParams::overlays), then the
+// panel. OpenXR and the simulator both drive
 // exactly this. Valid while the Session, Device and VolumeRenderer it was given live.
 
 #include <memory>
@@ -17,8 +18,8 @@
 #include "app/xr/VolumeManipulator.h"
 #include "app/xr/XrEditor.h"
 #include "app/xr/XrInteraction.h"
-#include "app/xr/XrOverlayPass.h"
 #include "app/xr/XrPanel.h"
+#include "app/xr/XrPanelPass.h"
 #include "core/Result.h"
 #include "renderer/FrameParams.h"
 
@@ -67,17 +68,19 @@ class XrScene {
   const PanelQuad& panelQuad() const { return mPanelQuad; }
   renderer::VolumeDisplay& display() { return mDisplay; }
   const std::string& message() const { return mEditor.message(); }
+  // What render() draws over the volume: cursor, controllers, rays, planes, the contour.
+  renderer::Overlays overlays() const;
 
  private:
-  XrScene(Session& session, renderer::Device& device, renderer::VolumeRenderer& renderer, XrOverlayPass overlay,
+  XrScene(Session& session, renderer::Device& device, renderer::VolumeRenderer& renderer, XrPanelPass panelPass,
           const XrSceneOptions& options);
   void applyPanel(const std::vector<PanelAction>& actions);
-  std::vector<OverlayPrim> overlays() const;
+  PanelRect panelRect() const;
   PanelModel panelModel() const;
 
   Session& mSession;
   renderer::VolumeRenderer& mRenderer;
-  XrOverlayPass mOverlay;
+  XrPanelPass mPanelPass;
   XrSceneOptions mOptions;
   VolumeManipulator mManipulator;
   XrInteraction mInteraction;

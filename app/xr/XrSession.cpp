@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "app/xr/XrBindings.h"
+#include "app/xr/XrMirror.h"
 
 namespace delineo::app::xr {
 
@@ -324,6 +325,12 @@ core::Result<void> XrHeadset::renderFrame(XrScene& scene, FrameInput& input, dou
   end.layers = layerCount ? layers : nullptr;
   XR_TRY(xrEndFrame(mSession.get(), &end));
   lastMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  // The audience's view, after the frame is the runtime's: it never delays the headset's frame.
+  if (mMirror && layerCount) {
+    auto shown = mMirror->show(*mTarget);
+    if (!shown) mMirrorMessage = "the mirror window stopped: " + shown.message();
+    if (!shown || !*shown) mMirror = nullptr;
+  }
   return {};
 }
 

@@ -3,11 +3,13 @@
 // else local), the view space, the action set with suggested bindings for every supported
 // controller, one stereo swapchain (an array image, one layer per eye) behind an
 // XrSwapchainTarget, and the frame loop in hello_xr's shape:
-// PollEvents -> if running { PollActions; RenderFrame }. Drives an XrScene.
+// PollEvents -> if running { PollActions; RenderFrame }. Drives an XrScene; with a mirror, each
+// frame's left eye is shown on the desktop after the frame was handed to the runtime.
 
 #include <array>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "app/xr/XrInput.h"
@@ -19,6 +21,8 @@
 
 namespace delineo::app::xr {
 
+class XrMirror;
+
 class XrHeadset {
  public:
   // `vkInstance`: the instance `device` was created from (through the runtime).
@@ -29,6 +33,10 @@ class XrHeadset {
   // Runs until the runtime ends the session, `stop()` returns true or `frames` (> 0) frames
   // were rendered. A lost session returns an error naming it; edits are already journaled.
   core::Result<void> run(XrScene& scene, int frames, const std::function<bool()>& stop);
+  // Shows every rendered frame's eye in `mirror` (null: none) until its window is closed. A
+  // mirror that fails is dropped (mirrorMessage() says why); the headset goes on.
+  void setMirror(XrMirror* mirror) { mMirror = mirror; }
+  const std::string& mirrorMessage() const { return mMirrorMessage; }
   VkExtent2D recommendedEyeSize() const { return mEyeSize; }
   const char* spaceName() const { return mStage ? "stage" : "local"; }
 
@@ -57,6 +65,8 @@ class XrHeadset {
   VkExtent2D mEyeSize{};
   SessionStateMachine mState;
   int mRendered = 0;
+  XrMirror* mMirror = nullptr;
+  std::string mMirrorMessage;
 };
 
 }  // namespace delineo::app::xr

@@ -271,6 +271,90 @@ TEST(XrInteraction, HandheldClipPlaneFollowsTheOtherHand) {
   EXPECT_FALSE(x.clipPlaneMm(p).has_value());
 }
 
+TEST(XrInteraction, ABCyclesThroughEveryToolIncludingContour) {
+  XrInteraction x;
+  FrameInput in = idle();
+  std::vector<XrTool> seen;
+  for (int i = 0; i < 4; ++i) {
+    in.hand(Hand::Right).primary = true;
+    x.update(in, somePlacement(), nullptr, {}, false);
+    in.hand(Hand::Right).primary = false;
+    x.update(in, somePlacement(), nullptr, {}, false);
+    seen.push_back(x.settings().tool);
+  }
+  EXPECT_EQ(seen, (std::vector<XrTool>{XrTool::Erase, XrTool::Grow, XrTool::Contour, XrTool::Brush}));
+  in.hand(Hand::Right).secondary = true;
+  x.update(in, somePlacement(), nullptr, {}, false);
+  EXPECT_EQ(x.settings().tool, XrTool::Contour);  // B goes back
+}
+
+// Given the contour tool and a plane tilted in the left hand, when the right tip moves about
+// off the plane with the trigger held, then every point sent is the tip projected onto the
+// plane as it was when the trigger went down (moving the plane hand meanwhile changes nothing),
+// points closer than the step are skipped, and the release closes the contour.
+TEST(XrInteraction, ContourPointsAreTheTipProjectedOntoThePlaneHeldAtThePress) {
+  XrInteraction x;
+  x.settings().tool = XrTool::Contour;
+  VolumePlacement p = somePlacement();
+  FrameInput in = idle();
+  HandInput& l = in.hand(Hand::Left);
+  HandInput& r = in.hand(Hand::Right);
+  l.aim = l.grip = {p.pose.position, Quat::axisAngle({1, 1, 0}, 0.6)};
+  const HeldPlane planeM = heldPlane(l.aim);
+  EXPECT_NEAR(delineo::core::dot(planeM.u, planeM.normal), 0, 1e-12);
+  const Vec3 offsets[] = {{0, 0, 0}, {0.02, 0.01, 0.03}, {0.02, 0.0101, 0.03}, {-0.01, 0.03, -0.02}, {-0.02, -0.01, 0.01}};
+  std::vector<XrCommand> all;
+  for (int f = 0; f < 6; ++f) {
+    r.aim.position = r.grip.position = p.pose.position + offsets[std::min(f, 4)] + Vec3{0, 0, InteractionOptions{}.tipOffsetM};
+    r.trigger = f < 5 ? 1 : 0;
+    if (f == 2) l.aim.orientation = Quat::axisAngle({0, 1, 0}, 1.0);  // turning the plane hand mid-contour
+    auto c = x.update(in, p, nullptr, {}, false);
+    all.insert(all.end(), c.begin(), c.end());
+    if (f == 0) {
+      EXPECT_TRUE(x.visuals().contourPlaneVisible);
+      EXPECT_TRUE(x.visuals().projectionVisible);
+    }
+  }
+  // Offsets 1 and 2 are 0.1 mm apart in the world (0.05 mm in the patient): one point.
+  ASSERT_EQ(all.size(), 5u);
+  EXPECT_EQ(all[0].kind, XrCommand::Kind::ContourBegin);
+  for (int i = 1; i < 4; ++i) EXPECT_EQ(all[i].kind, XrCommand::Kind::ContourTo);
+  EXPECT_EQ(all[4].kind, XrCommand::Kind::ContourEnd);
+  const HeldPlane planeMm = patientPlane(planeM, p);
+  const int used[] = {0, 1, 3, 4};
+  for (int i = 0; i < 4; ++i) {
+    Vec3 tipMm = p.patientFromWorld(p.pose.position + offsets[used[i]]);
+    expectNear(all[i].pointMm, projectOntoPlane(planeMm, tipMm), 1e-9);
+    EXPECT_NEAR(delineo::core::dot(all[i].pointMm - planeMm.point, planeMm.normal), 0, 1e-9);
+  }
+  EXPECT_FALSE(x.contouring());
+  EXPECT_TRUE(x.visuals().contourMm.empty());
+}
+
+TEST(XrInteraction, ContourWithoutThePlaneHandDrawsNothing) {
+  XrInteraction x;
+  x.settings().tool = XrTool::Contour;
+  FrameInput in = idle();
+  in.hand(Hand::Left).tracked = false;
+  in.hand(Hand::Right).trigger = 1;
+  EXPECT_TRUE(x.update(in, somePlacement(), nullptr, {}, false).empty());
+  EXPECT_FALSE(x.visuals().contourPlaneVisible);
+}
+
+TEST(XrInteraction, ContourIsDroppedWhenTheDrawingHandLosesTracking) {
+  XrInteraction x;
+  x.settings().tool = XrTool::Contour;
+  FrameInput in = idle();
+  in.hand(Hand::Right).trigger = 1;
+  auto a = x.update(in, somePlacement(), nullptr, {}, false);
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a[0].kind, XrCommand::Kind::ContourBegin);
+  in.hand(Hand::Right).tracked = false;
+  auto b = x.update(in, somePlacement(), nullptr, {}, false);
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0].kind, XrCommand::Kind::ContourCancel);
+}
+
 TEST(PanelHit, RayMeetsTheQuadAtItsUv) {
   PanelQuad q;
   q.pose.position = {0, 1.5, -1};

@@ -16,10 +16,12 @@
 #include "app/Session.h"
 #include "app/xr/SimulatedEyes.h"
 #include "app/xr/VolumeManipulator.h"
+#include "app/xr/XrInteraction.h"
 #include "app/xr/XrPanel.h"
 #include "core/io/ImageIO.h"
 #include "renderer/RgbaImage.h"
 #include "tools/Brush.h"
+#include "tools/Contour.h"
 
 namespace fs = std::filesystem;
 using namespace delineo;
@@ -52,6 +54,7 @@ int run(const std::string& command, std::string* output) {
 }
 
 json hand(Vec3 p, double yawDeg = 0) { return {{"p", {p.x, p.y, p.z}}, {"yaw_deg", yawDeg}}; }
+json hand(Vec3 p, Quat q) { return {{"p", {p.x, p.y, p.z}}, {"q", {q.x, q.y, q.z, q.w}}}; }
 
 struct Script {
   std::vector<json> lines;
@@ -333,4 +336,134 @@ TEST(XrSimulator, PanelUndoButtonClickedWithTheRayUndoes) {
   ASSERT_EQ(simulate(dir, s, "", &out), 0) << out;
   EXPECT_NE(out.find("Undone"), std::string::npos) << out;  // a committed stroke was undone
   EXPECT_EQ(differing(reopen(dir), initialLabels(dir)), 0) << out;
+}
+
+namespace {
+
+// The contour scene: the left hand holds an oblique plane through the volume's centre; the
+// right hand's tip visits the corners of a pentagon on that plane, each lifted off the plane
+// along its normal by +-1 cm (the tip is projected onto the plane).
+struct ContourDrawing {
+  VolumePlacement placement;
+  Pose planeHand;                 // the left hand's pose as the simulator will have it
+  std::vector<Vec3> tipsM;        // where the right hand's tip goes, in order
+  std::vector<Vec3> onPlaneMm;    // those tips projected onto the plane, patient mm
+};
+
+ContourDrawing contourDrawing(const core::Geometry& geometry) {
+  ContourDrawing d;
+  d.placement = defaultPlacement(geometry, kHead);
+  Quat tilt = (Quat::axisAngle({0, 1, 0}, 20 * kPi / 180) * Quat::axisAngle({1, 0, 0}, 35 * kPi / 180)).normalized();
+  // As the script's "q" is read back (normalised again): the same plane to the last bit.
+  d.planeHand = {d.placement.pose.position, Quat{tilt.x, tilt.y, tilt.z, tilt.w}.normalized()};
+  HeldPlane world = heldPlane(d.planeHand);
+  HeldPlane planeMm = patientPlane(world, d.placement);
+  const double radiusM = 0.035;
+  for (int i = 0; i < 5; ++i) {
+    double a = 2 * kPi * i / 5, lift = i % 2 ? 0.01 : -0.01;
+    Vec3 tip = world.point + world.u * (radiusM * std::cos(a)) + world.v * (radiusM * std::sin(a)) + world.normal * lift;
+    d.tipsM.push_back(tip);
+  }
+  for (Vec3 tip : d.tipsM) d.onPlaneMm.push_back(projectOntoPlane(planeMm, d.placement.patientFromWorld(tip)));
+  return d;
+}
+
+// Selects the contour tool with the right A button (Brush -> Erase -> Grow -> Contour), takes
+// the plane in the left hand and draws through the tips with the trigger held; `release`:
+// lets go (the contour is filled).
+void drawContour(Script& s, const ContourDrawing& d, bool release) {
+  s.add({{"head", {{"p", {0, 1.6, 0}}}}, {"left", hand(kLeftRest)}, {"right", hand(kRightRest)}});
+  hidePanel(s);
+  for (int i = 0; i < 3; ++i) {
+    s.add({{"right", {{"a", true}}}});
+    s.add({{"right", {{"a", false}}}});
+  }
+  Quat q = d.planeHand.orientation;
+  s.add({{"left", hand(d.planeHand.position, q)}, {"right", hand(d.tipsM[0] + Vec3{0, 0, kTip})}});
+  s.add({{"right", {{"trigger", 1}}}});
+  for (size_t i = 1; i < d.tipsM.size(); ++i) s.add({{"right", hand(d.tipsM[i] + Vec3{0, 0, kTip})}});
+  if (release) s.add({{"right", {{"trigger", 0}}}});
+}
+
+}  // namespace
+
+// Given the CT and the contour tool, when the left hand holds an oblique plane and the right
+// hand's tip traces a pentagon off the plane with the trigger held, then on release the
+// journaled labelmap equals the contour fill of the tip path projected onto the plane (the
+// `apply` tool's fill); undo removes it and redo restores it; a click that draws no outline
+// says so and changes nothing.
+TEST(XrSimulator, ContourOnAHeldPlaneFillsTheProjectedPolygonUndoably) {
+  fs::path dir = scratch("contour");
+  auto image = io::readImage(kCt);
+  ASSERT_TRUE(image) << image.message();
+  ContourDrawing d = contourDrawing(image->volume.geometry());
+
+  Script s;
+  drawContour(s, d, true);
+  s.add({{"left", {{"a", true}}}});  // undo
+  s.add({{"left", {{"a", false}}}});
+  s.add({{"left", {{"b", true}}}});  // redo
+  s.add({{"left", {{"b", false}}}});
+  // A click without drawing: too short to be a contour.
+  s.add({{"right", {{"trigger", 1}}}});
+  s.add({{"right", {{"trigger", 0}}}});
+  std::string out;
+  ASSERT_EQ(simulate(dir, s, "", &out), 0) << out;
+  EXPECT_NE(out.find("Contour: too short (1 point)"), std::string::npos) << out;
+
+  core::Labelmap expected = initialLabels(dir);
+  {
+    tools::LabelEdit edit(expected, &image->volume, tools::PaintRule{});
+    tools::ContourParams params{d.onPlaneMm, 1, false};
+    auto filled = tools::fillContour(edit, params);
+    ASSERT_TRUE(filled) << filled.message();
+    EXPECT_GT(*filled, 500);  // a real pentagon of voxels, one layer thick
+    edit.finish();
+  }
+  core::Labelmap actual = reopen(dir);
+  EXPECT_EQ(differing(actual, expected), 0) << out;
+
+  // Undo alone: back to the labelmap as it was.
+  fs::path undoDir = scratch("contour-undo");
+  Script u;
+  drawContour(u, d, true);
+  u.add({{"left", {{"a", true}}}});
+  u.add({{"left", {{"a", false}}}});
+  ASSERT_EQ(simulate(undoDir, u, "", &out), 0) << out;
+  EXPECT_NE(out.find("Undone"), std::string::npos) << out;
+  EXPECT_EQ(differing(reopen(undoDir), initialLabels(undoDir)), 0);
+}
+
+// While the trigger is held the outline drawn so far shows in the contour colour on the
+// translucent plane, in the mirror window's left eye; nothing is filled yet.
+TEST(XrSimulator, ContourBeingDrawnShowsOnTheHeldPlane) {
+  fs::path dir = scratch("contour-drawing");
+  auto image = io::readImage(kCt);
+  ASSERT_TRUE(image) << image.message();
+  ContourDrawing d = contourDrawing(image->volume.geometry());
+  Script s;
+  drawContour(s, d, false);
+  s.add({{"frames", 2}});
+  std::string out;
+  ASSERT_EQ(simulate(dir, s, "--mirror", &out, "320x352"), 0) << out;
+  EXPECT_EQ(differing(reopen(dir), initialLabels(dir)), 0) << "filled before the trigger was released";
+
+  auto shot = renderer::readPng((dir / "eye.png").string());
+  ASSERT_TRUE(shot) << shot.message();
+  // Midpoints of the drawn edges (not the closing one): amber (the contour colour, 255,199,0),
+  // full or seen through the skull (x-ray), i.e. clearly more red and green than blue.
+  int amber = 0, edges = 0;
+  for (size_t i = 0; i + 1 < d.onPlaneMm.size(); ++i) {
+    Vec3 mid = d.placement.worldFromPatient((d.onPlaneMm[i] + d.onPlaneMm[i + 1]) * 0.5);
+    auto [x, y] = projectLeft(kHead, mid, shot->width, shot->height);
+    ++edges;
+    bool found = false;
+    for (int dy = -1; dy <= 1 && !found; ++dy)
+      for (int dx = -1; dx <= 1 && !found; ++dx) {
+        auto p = shot->at(std::clamp(int(x) + dx, 0, shot->width - 1), std::clamp(int(y) + dy, 0, shot->height - 1));
+        found = p[0] > p[2] + 60 && p[1] > p[2] + 30;
+      }
+    amber += found;
+  }
+  EXPECT_EQ(amber, edges) << "of the drawn edges' midpoints";
 }

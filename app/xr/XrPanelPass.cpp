@@ -1,4 +1,4 @@
-#include "app/xr/XrOverlayPass.h"
+#include "app/xr/XrPanelPass.h"
 
 #include <cmath>
 #include <cstring>
@@ -12,16 +12,15 @@ namespace delineo::app::xr {
 
 namespace {
 
+// The part of the panel behind the volume's surface stays faintly visible, as the overlays do.
+constexpr float kOccludedOpacity = 0.3f;
+
 struct ViewGpu {
   float eye[4], forward[4], dx[4], dy[4];
 };
-struct PrimGpu {
-  float a[4], b[4], c[4], color[4];
-  int32_t kind[4];
-};
-struct OverlayUniforms {  // std140 mirror of xr_overlay.comp's Overlay block
+struct PanelUniforms {  // std140 mirror of xr_overlay.comp's Panel block
   ViewGpu views[renderer::kMaxViews];
-  PrimGpu prims[kMaxOverlayPrims];
+  float centre[4], halfWidth[4], halfHeight[4], color[4];
   int32_t counts[4];
   float style[4];
 };
@@ -52,8 +51,8 @@ ViewGpu viewRays(const renderer::Camera& c, VkExtent2D extent, int layer) {
 
 }  // namespace
 
-core::Result<XrOverlayPass> XrOverlayPass::create(renderer::Device& device) {
-  XrOverlayPass pass(device);
+core::Result<XrPanelPass> XrPanelPass::create(renderer::Device& device) {
+  XrPanelPass pass(device);
   const VkDescriptorType bindings[] = {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE,
                                        VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER};
   auto pipeline = renderer::ComputePipeline::create(device, "xr_overlay.comp", bindings, {});
@@ -73,7 +72,7 @@ core::Result<XrOverlayPass> XrOverlayPass::create(renderer::Device& device) {
 
   for (int i = 0; i < 2; ++i) {
     Slot slot;
-    auto buffer = renderer::Buffer::create(device, sizeof(OverlayUniforms), VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT,
+    auto buffer = renderer::Buffer::create(device, sizeof(PanelUniforms), VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT,
                                            renderer::Buffer::Memory::HostVisible);
     if (!buffer) return buffer.error();
     slot.uniforms = std::move(buffer).value();
@@ -92,7 +91,7 @@ core::Result<XrOverlayPass> XrOverlayPass::create(renderer::Device& device) {
   return pass;
 }
 
-core::Result<void> XrOverlayPass::setPanelImage(const renderer::RgbaImage& image) {
+core::Result<void> XrPanelPass::setPanelImage(const renderer::RgbaImage& image) {
   uint32_t w = static_cast<uint32_t>(image.width), h = static_cast<uint32_t>(image.height);
   if (!mPanel || mPanel.extent().width != w || mPanel.extent().height != h) {
     if (mPanel) mDevice->retire(std::move(mPanel));
@@ -118,37 +117,29 @@ core::Result<void> XrOverlayPass::setPanelImage(const renderer::RgbaImage& image
   return {};
 }
 
-core::Result<uint64_t> XrOverlayPass::draw(std::span<const renderer::View> views, std::span<const OverlayPrim> prims,
-                                           renderer::RenderTarget& target) {
+core::Result<uint64_t> XrPanelPass::draw(std::span<const renderer::View> views, const PanelRect& rect,
+                                         renderer::RenderTarget& target) {
   Slot& slot = mSlots[mFrames++ % mSlots.size()];
   if (auto r = mDevice->wait(slot.done); !r) return r.error();
   VkDevice dev = mDevice->handle();
   VK_TRY(vkResetDescriptorPool(dev, slot.descriptors.get(), 0));
 
   const VkExtent2D extent = target.extent();
-  auto* u = static_cast<OverlayUniforms*>(slot.uniforms.mapped());
+  auto* u = static_cast<PanelUniforms*>(slot.uniforms.mapped());
   std::memset(u, 0, sizeof(*u));
   int32_t viewCount = 0;
   for (size_t i = 0; i < views.size() && viewCount < renderer::kMaxViews; ++i)
     if (views[i].kind == renderer::View::Kind::Volume && !views[i].camera.orthographic)
       u->views[viewCount++] = viewRays(views[i].camera, extent, static_cast<int>(i));
-  int32_t primCount = 0;
-  for (const OverlayPrim& p : prims) {
-    if (primCount >= kMaxOverlayPrims) break;
-    PrimGpu& g = u->prims[primCount++];
-    bool quad = p.kind == OverlayPrim::Kind::Quad;
-    set4(g.a, p.a, quad ? (p.textured ? 1.0 : 0.0) : p.radiusMm);
-    set4(g.b, p.b, 0);
-    set4(g.c, p.c, 0);
-    std::memcpy(g.color, p.rgba.data(), sizeof(g.color));
-    g.kind[0] = static_cast<int32_t>(p.kind);
-    g.kind[1] = p.rim ? 1 : 0;
-  }
-  int32_t counts[4] = {viewCount, primCount, static_cast<int32_t>(extent.width), static_cast<int32_t>(extent.height)};
+  set4(u->centre, rect.centreMm, 0);
+  set4(u->halfWidth, rect.halfWidthMm, 0);
+  set4(u->halfHeight, rect.halfHeightMm, 0);
+  std::memcpy(u->color, rect.rgba.data(), sizeof(u->color));
+  int32_t counts[4] = {viewCount, 0, static_cast<int32_t>(extent.width), static_cast<int32_t>(extent.height)};
   std::memcpy(u->counts, counts, sizeof(counts));
-  u->style[0] = 0.3f;
+  u->style[0] = kOccludedOpacity;
   slot.uniforms.flush();
-  if (viewCount == 0 || primCount == 0) return mDevice->lastSubmitted();
+  if (viewCount == 0) return mDevice->lastSubmitted();
 
   VkDescriptorSetLayout layout = mPipeline.setLayout();
   VkDescriptorSetAllocateInfo a{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};

@@ -1,0 +1,84 @@
+#pragma once
+// Shared by bench_render and bench_render_vtk: the 512^3 upsampling of the head CT and the
+// timing loop of our renderer (median ms per frame over an orbit, optional stereo and PNG).
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "core/Volume.h"
+#include "renderer/Camera.h"
+#include "renderer/Device.h"
+#include "renderer/OffscreenTarget.h"
+#include "renderer/RgbaImage.h"
+#include "renderer/VolumeRenderer.h"
+
+namespace delineo::bench {
+
+using namespace delineo::renderer;
+
+
+// Nearest-neighbour resampling of `src` onto `dims` covering the same extent.
+inline core::Volume upsample(const core::Volume& src, const core::Dims& dims) {
+  core::Geometry g = src.geometry();
+  core::Geometry s = src.geometry();
+  for (int a = 0; a < 3; ++a)
+    g.spacingMm[a] = s.spacingMm[a] * double(s.dims[a]) / double(dims[a]);
+  g.dims = dims;
+  core::Volume out(g, core::ScalarType::Int16);
+  auto in = src.voxels<std::int16_t>();
+  auto o = out.voxels<std::int16_t>();
+  for (std::int64_t k = 0; k < dims[2]; ++k) {
+    std::int64_t sk = k * s.dims[2] / dims[2];
+    for (std::int64_t j = 0; j < dims[1]; ++j) {
+      std::int64_t sj = j * s.dims[1] / dims[1];
+      for (std::int64_t i = 0; i < dims[0]; ++i)
+        o[static_cast<size_t>(g.linearIndex(i, j, k))] =
+            in[static_cast<size_t>(s.linearIndex(i * s.dims[0] / dims[0], sj, sk))];
+    }
+  }
+  out.modality = "CT";
+  return out;
+}
+
+// Median ms per frame over `frames` frames turning about the volume (after one warm-up frame:
+// pipeline compilation and the empty-space map are not frame costs). With `stereo`, each frame
+// renders two eyes 64 mm apart into the two layers of one target in one dispatch.
+inline double medianMs(Device& device, VolumeRenderer& renderer, FrameParams frame, const core::Geometry& g,
+                uint32_t size, int frames, bool stereo = false, const std::string& savePng = {}) {
+  auto target = OffscreenTarget::create(device, size, size, stereo ? 2 : 1);
+  if (!target) {
+    std::fprintf(stderr, "%s\n", target.message().c_str());
+    return -1;
+  }
+  std::vector<double> ms;
+  for (int f = -1; f < frames; ++f) {
+    View view;
+    view.camera = orbitCamera(g, {NamedView::Anterior, 360.0 * std::max(f, 0) / frames, 10, 1, false}, size, size);
+    frame.views = {view};
+    if (stereo) {
+      View right = view;
+      view.camera.eyeMm = view.camera.eyeMm - view.camera.right * 32.0;
+      right.camera.eyeMm = right.camera.eyeMm + right.camera.right * 32.0;
+      frame.views = {view, right};
+    }
+    frame.frameIndex = static_cast<uint32_t>(f + 1);
+    auto start = std::chrono::steady_clock::now();
+    auto value = renderer.render(frame, **target);
+    if (!value || !device.wait(*value)) return -1;
+    if (f >= 0) ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    // The warm-up frame (azimuth 0, frame index 0: the same jitter everywhere) is the picture
+    // that --save keeps, to compare devices.
+    if (f < 0 && !savePng.empty()) {
+      auto image = (*target)->readColor(device, 0);
+      if (!image) return std::fprintf(stderr, "%s\n", image.message().c_str()), -1;
+      if (auto w = writePng(*image, savePng); !w) return std::fprintf(stderr, "%s\n", w.message().c_str()), -1;
+    }
+  }
+  std::sort(ms.begin(), ms.end());
+  return ms[ms.size() / 2];
+}
+
+}  // namespace delineo::bench
