@@ -167,6 +167,7 @@ void main() {
   float best = kMode == kMip ? -2.0 : 2.0;
   uint prevLabel = 0u;
   bool first = true;
+  bool isoHit = false;
   bool showLabels = kLabels && uFrame.march.w > 0.0;
   // Guards against a degenerate step; a normal ray ends by t > span.y long before.
   int budget = int(min((span.y - t) / stepMm, 1.0e6)) + 2;
@@ -238,30 +239,35 @@ void main() {
         if (acc.a > 0.99) break;
       }
     } else if (kMode == kIso) {
-      float n = texture(uVolume, tc).r;
-      if (n >= uFrame.window.z) {
-        float tHit = t;
-        if (!first) {
-          // Bisection between the last sample below the surface and this one.
-          float lo = t - stepMm, hi = t;
-          for (int k = 0; k < 5; ++k) {
-            float mid = 0.5 * (lo + hi);
-            if (texture(uVolume, (o + mid * d + 0.5) * invDims).r >= uFrame.window.z) hi = mid; else lo = mid;
-          }
-          tHit = hi;
-        }
-        vec3 th = (o + tHit * d + 0.5) * invDims;
-        vec3 grad = kPackedGradient ? texture(uVolume, th).gba * uFrame.gradient.x + uFrame.gradient.y
-                                    : computeGradient(th, invDims);
-        vec3 c = shade(uFrame.isoColor.rgb, grad, dirMm);
-        acc.rgb += (1.0 - acc.a) * c;
-        acc.a = 1.0;
-        if (hitT < 0.0) hitT = tHit;
+      // The surface is refined and shaded after the loop: there every lane of a SIMD group does
+      // it at once, where inside the loop the group would repeat it for each lane's own hit.
+      if (texture(uVolume, tc).r >= uFrame.window.z) {
+        isoHit = true;
         break;
       }
     }
     first = false;
     t += stepMm;
+  }
+
+  if (kMode == kIso && isoHit) {
+    float tHit = t;
+    if (!first) {
+      // Bisection between the last sample below the surface and this one.
+      float lo = t - stepMm, hi = t;
+      for (int k = 0; k < 5; ++k) {
+        float mid = 0.5 * (lo + hi);
+        if (texture(uVolume, (o + mid * d + 0.5) * invDims).r >= uFrame.window.z) hi = mid; else lo = mid;
+      }
+      tHit = hi;
+    }
+    vec3 th = (o + tHit * d + 0.5) * invDims;
+    vec3 grad = kPackedGradient ? texture(uVolume, th).gba * uFrame.gradient.x + uFrame.gradient.y
+                                : computeGradient(th, invDims);
+    vec3 c = shade(uFrame.isoColor.rgb, grad, dirMm);
+    acc.rgb += (1.0 - acc.a) * c;
+    acc.a = 1.0;
+    if (hitT < 0.0) hitT = tHit;
   }
 
   vec4 color;

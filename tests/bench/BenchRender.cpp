@@ -6,6 +6,7 @@
 //   --quick: head CT at 512^2 only; --ess-only: skip the runs without empty-space skipping;
 //   --stereo: add DVR/ISO at 2x(2000x2000), eyes 64 mm apart, the volume filling each eye;
 //   --frames N: timed frames per run (default 5); --input: another InVesalius study;
+//   cpu-ms: CPU time per frame of the whole process (steadier than wall time on a busy CPU).
 //   --save DIR: each run's first frame as DIR/<volume>-<size>-<mode>.png (compare devices).
 // Links no ITK or DCMTK (only the .inv3 reader), so it runs on a bare GPU machine.
 
@@ -54,7 +55,8 @@ int main(int argc, char** argv) {
   auto preset = loadPreset("ct-bone");
   if (!preset) return std::fprintf(stderr, "bench_render: %s\n", preset.message().c_str()), 1;
   std::printf("device: %s\n", (*device)->name().c_str());
-  std::printf("%-14s %-9s %-5s %12s %12s %8s\n", "volume", "image", "mode", "ESS ms", "no-ESS ms", "speedup");
+  std::printf("%-14s %-9s %-5s %12s %12s %8s %10s\n", "volume", "image", "mode", "ESS ms", "no-ESS ms", "speedup",
+              "ESS cpu-ms");
 
   struct Data {
     std::string name;
@@ -86,10 +88,11 @@ int main(int argc, char** argv) {
         const char* name = mode == RenderMode::Dvr ? "dvr" : mode == RenderMode::Mip ? "mip" : "iso";
         std::string png = saveDir.empty() ? std::string() : saveDir + "/" + d.tag + "-" + std::to_string(size) + "-" + name + ".png";
         double skip = medianMs(**device, **renderer, frame, d.volume.geometry(), size, frames, false, png);
+        double skipCpu = bench::lastCpuMsPerFrame();
         frame.volume.emptySpaceSkipping = false;
         double full = essOnly ? 0.0 : medianMs(**device, **renderer, frame, d.volume.geometry(), size, size > 512 ? 1 : 3);
-        std::printf("%-14s %4ux%-4u %-5s %12.1f %12.1f %7.2fx\n", d.name.c_str(), size, size, name, skip, full,
-                    full / skip);
+        std::printf("%-14s %4ux%-4u %-5s %12.1f %12.1f %7.2fx %10.1f\n", d.name.c_str(), size, size, name, skip, full,
+                    full / skip, skipCpu);
         std::fflush(stdout);
       }
     }
