@@ -3,14 +3,17 @@
 // seeds"). Every voxel of the ROI takes the label whose seeds reach it at the least path cost,
 // where a step between face neighbours costs 1 + |intensity difference| / intensityStep
 // (quantized to integers, so a bucket queue replaces the heap: Dial's algorithm, O(1) per push).
-// Equal costs go to the smaller label id, so the result does not depend on the order of work.
-// The distance and label maps are kept: after the user adds seeds, update() propagates only from
+// Equal costs go to the smaller label id, so the result does not depend on the order of work (nor
+// on the number of threads: each level of the queue is shared out among them).
+// The cost and label maps are kept: after the user adds seeds, update() propagates only from
 // the new seeds, and only where they improve the cost, so an update costs what it changes.
 //
 // Interactive use: the labelmap passed as seeds holds only seed strokes; apply() writes the
 // result into a LabelEdit (a preview), which the caller reverts before painting more seeds,
 // then calls update() and apply() again, and finally finish()es the edit.
 #include <cstdint>
+#include <cstdlib>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -26,11 +29,12 @@ namespace delineo::tools {
 struct GrowFromSeedsParams {
   std::optional<VoxelBox> roi;  // voxels that take a label (default: the whole volume)
   double intensityStep = 0;     // intensity difference that costs one extra step (0 = (max - min) / 256 of the ROI)
+  int threads = 0;              // worker threads (0 = one per hardware thread); the result is the same for any
 };
 
 struct GrowFromSeedsStats {
   std::int64_t seeds = 0;          // seed voxels in the ROI
-  std::int64_t labelled = 0;       // voxels whose label or cost changed in this run
+  std::int64_t labelled = 0;       // voxels (seeds aside) whose label or cost changed in this run
   int labels = 0;                  // distinct seed labels
   bool incremental = false;        // update() reused the previous result
   double algorithmMs = 0;
@@ -51,10 +55,21 @@ class GrowFromSeeds {
   std::uint8_t labelAt(std::int64_t i, std::int64_t j, std::int64_t k) const;
   // Writes the result into `edit`: every ROI voxel that is background there takes its label.
   std::int64_t apply(LabelEdit& edit) const;
-  bool hasResult() const { return !mDist.empty(); }
+  bool hasResult() const { return mCells != nullptr; }
 
  private:
-  core::Result<GrowFromSeedsStats> propagate(const core::TaskControl& control, GrowFromSeedsStats stats);
+  // One padded voxel in 64 bits: key = cost << 8 | label in bits 0-31, so that "less cost, then
+  // smaller label" is one comparison; the quantized intensity in bits 32-47, so that a
+  // neighbour's key and level share a cache line; in bits 48-63 the run (epoch) that last
+  // queued the voxel, so that each voxel is queued once per cost it takes in a run.
+  using Cell = std::uint64_t;
+  struct FreeCells {
+    void operator()(Cell* p) const { std::free(p); }
+  };
+
+  core::Result<GrowFromSeedsStats> propagate(const std::vector<std::uint32_t>& seeds, const core::TaskControl& control,
+                                             GrowFromSeedsStats stats);
+  std::uint8_t labelOf(std::int64_t p) const { return static_cast<std::uint8_t>(mCells[std::size_t(p)]); }
   std::int64_t paddedIndex(std::int64_t i, std::int64_t j, std::int64_t k) const {
     return (i - mRoi.lo[0] + 1) + mPadded[0] * ((j - mRoi.lo[1] + 1) + mPadded[1] * (k - mRoi.lo[2] + 1));
   }
@@ -62,12 +77,10 @@ class GrowFromSeeds {
   GrowFromSeedsParams mParams;
   core::Dims mVolumeDims{0, 0, 0};
   VoxelBox mRoi;
-  core::Dims mPadded{0, 0, 0};         // ROI plus a one-voxel wall on each side (no bounds checks)
-  std::vector<std::uint16_t> mLevel;   // quantized intensity per padded voxel
-  std::vector<std::uint32_t> mDist;    // path cost; 0 = seed (and the wall, which never improves)
-  std::vector<std::uint8_t> mLabel;
-  std::vector<std::vector<std::uint32_t>> mBuckets;  // Dial's circular bucket queue
-  std::int64_t mPending = 0;
+  core::Dims mPadded{0, 0, 0};                // ROI plus a one-voxel wall on each side (no bounds checks)
+  std::unique_ptr<Cell[], FreeCells> mCells;  // the wall has key 0: cost 0, label 0, never improved
+  std::uint16_t mEpoch = 0;                   // of the last propagation
+  std::vector<std::uint32_t> mSeedCells;      // cells of the seeds in the result, to notice removed ones
 };
 
 }  // namespace delineo::tools

@@ -1,9 +1,16 @@
 // Grow from seeds (competitive, multi-label): regions separated by an intensity edge take the
-// label of their own seeds; an update after adding seeds equals a full run; only background
-// voxels are written; bad input; undo.
+// label of their own seeds; every voxel takes the label of the least-cost path, ties to the
+// smaller label, exactly as a plain Dijkstra in this file computes it, with one thread or two,
+// in a full run or in updates; only background voxels are written; bad input; undo; cancel.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <functional>
+#include <queue>
 #include <random>
+#include <tuple>
 
 #include "tests/unit/SemiAutoSupport.h"
 #include "tools/GrowFromSeeds.h"
@@ -35,6 +42,183 @@ core::Labelmap seedsFor(const core::Volume& v) {
 
 void stroke(core::Labelmap& m, std::int64_t i, std::int64_t j, std::int64_t k, std::uint8_t label) {
   for (std::int64_t d = -2; d <= 2; ++d) m.voxels()[std::size_t(m.geometry().linearIndex(i, j + d, k))] = label;
+}
+
+// The specification, spelled out: each voxel takes the label of the seed that reaches it at the
+// least cost (ties: the smaller label), a step between face neighbours costing
+// 1 + min(255, |level difference|), levels being floor((value - min) / step) over the volume.
+// A textbook Dijkstra with a heap of (cost, label, voxel).
+std::vector<std::uint8_t> referenceLabels(const core::Volume& v, const core::Labelmap& seeds, double intensityStep) {
+  const core::Dims d = v.geometry().dims;
+  const std::int64_t n = v.geometry().voxelCount();
+  auto vox = v.voxels<std::int16_t>();
+  const double lo = *std::min_element(vox.begin(), vox.end()), hi = *std::max_element(vox.begin(), vox.end());
+  const double step = intensityStep > 0 ? intensityStep : std::max(1e-12, (hi - lo) / 256.0);
+  std::vector<int> level(static_cast<std::size_t>(n));
+  for (std::int64_t p = 0; p < n; ++p)
+    level[std::size_t(p)] = int(std::clamp(std::floor((vox[std::size_t(p)] - lo) / step), 0.0, 65535.0));
+  using Entry = std::tuple<std::int64_t, int, std::int64_t>;  // cost, label, voxel
+  std::vector<std::pair<std::int64_t, int>> best(static_cast<std::size_t>(n), {std::numeric_limits<std::int64_t>::max(), 0});
+  std::priority_queue<Entry, std::vector<Entry>, std::greater<>> heap;
+  for (std::int64_t p = 0; p < n; ++p)
+    if (int s = seeds.voxels()[std::size_t(p)]) {
+      best[std::size_t(p)] = {0, s};
+      heap.emplace(0, s, p);
+    }
+  while (!heap.empty()) {
+    auto [cost, label, p] = heap.top();
+    heap.pop();
+    if (best[std::size_t(p)] != std::pair<std::int64_t, int>{cost, label}) continue;
+    const std::int64_t i = p % d[0], j = p / d[0] % d[1], k = p / (d[0] * d[1]);
+    const std::int64_t nb[6][3] = {{i - 1, j, k}, {i + 1, j, k}, {i, j - 1, k}, {i, j + 1, k}, {i, j, k - 1}, {i, j, k + 1}};
+    for (const auto& q : nb) {
+      if (!v.geometry().contains(q[0], q[1], q[2])) continue;
+      const std::int64_t m = v.geometry().linearIndex(q[0], q[1], q[2]);
+      const std::pair<std::int64_t, int> next{cost + 1 + std::min(255, std::abs(level[std::size_t(p)] - level[std::size_t(m)])), label};
+      if (next < best[std::size_t(m)]) {
+        best[std::size_t(m)] = next;
+        heap.emplace(next.first, next.second, m);
+      }
+    }
+  }
+  std::vector<std::uint8_t> labels(static_cast<std::size_t>(n));
+  for (std::int64_t p = 0; p < n; ++p) labels[std::size_t(p)] = std::uint8_t(best[std::size_t(p)].second);
+  return labels;
+}
+
+std::int64_t differences(const GrowFromSeeds& grow, const std::vector<std::uint8_t>& expected, const core::Geometry& g) {
+  std::int64_t differ = 0;
+  for (std::int64_t k = 0; k < g.dims[2]; ++k)
+    for (std::int64_t j = 0; j < g.dims[1]; ++j)
+      for (std::int64_t i = 0; i < g.dims[0]; ++i)
+        differ += grow.labelAt(i, j, k) != expected[std::size_t(g.linearIndex(i, j, k))];
+  return differ;
+}
+
+// Random phantoms: noise (costs of all sizes), flat (every step costs 1: ties everywhere) and
+// two-valued (steps of 1 or 3: ties and detours).
+enum class Phantom { Noise, Flat, TwoValued };
+
+core::Volume phantom(Phantom kind, core::Dims dims, std::uint32_t seed) {
+  core::Geometry g;
+  g.dims = dims;
+  core::Volume v(g, core::ScalarType::Int16);
+  std::mt19937 rng(seed);
+  for (auto& x : v.voxels<std::int16_t>())
+    x = kind == Phantom::Flat ? std::int16_t(7)
+        : kind == Phantom::TwoValued ? std::int16_t(100 * int(rng() % 2))
+                                     : std::int16_t(int(rng() % 2000) - 1000);
+  return v;
+}
+
+void addRandomSeeds(core::Labelmap& m, std::mt19937& rng, int count, int labels) {
+  const std::int64_t n = m.geometry().voxelCount();
+  for (int s = 0; s < count; ++s) m.voxels()[std::size_t(rng() % std::uint32_t(n))] = std::uint8_t(1 + s % labels);
+}
+
+TEST(GrowFromSeeds, EqualsAReferenceDijkstraOnRandomPhantomsWithOneOrTwoThreads) {
+  int cases = 0;
+  for (Phantom kind : {Phantom::Noise, Phantom::Flat, Phantom::TwoValued})
+    for (std::uint32_t seed : {1u, 2u, 3u}) {
+      core::Volume v = phantom(kind, {19 + int(seed), 13, 11 + int(seed)}, seed);
+      core::Labelmap seeds = core::Labelmap::forVolume(v);
+      std::mt19937 rng(seed * 7);
+      addRandomSeeds(seeds, rng, 4 + int(seed) * 3, 2 + int(seed));
+      const double step = kind == Phantom::TwoValued ? 50.0 : 0.0;
+      const auto expected = referenceLabels(v, seeds, step);
+      for (int threads : {1, 2}) {
+        GrowFromSeedsParams params;
+        params.intensityStep = step;
+        params.threads = threads;
+        GrowFromSeeds grow;
+        auto stats = grow.run(v, seeds, params);
+        ASSERT_TRUE(stats) << stats.message();
+        EXPECT_EQ(differences(grow, expected, v.geometry()), 0) << "phantom " << int(kind) << " seed " << seed;
+        // Every voxel but the seeds was reached, once.
+        EXPECT_EQ(stats->labelled + stats->seeds, v.geometry().voxelCount());
+        ++cases;
+      }
+    }
+  EXPECT_EQ(cases, 18);
+}
+
+// Large enough for levels to be shared between threads (about a million voxels).
+TEST(GrowFromSeeds, TwoThreadsGiveTheSameLabelsAndStatsAsOneOnALargeVolume) {
+  for (Phantom kind : {Phantom::Flat, Phantom::TwoValued}) {
+    core::Volume v = phantom(kind, {128, 128, 64}, 5);
+    core::Labelmap seeds = core::Labelmap::forVolume(v);
+    std::mt19937 rng(11);
+    addRandomSeeds(seeds, rng, 24, 6);
+    const double step = kind == Phantom::TwoValued ? 50.0 : 0.0;
+    const auto expected = referenceLabels(v, seeds, step);
+    std::int64_t labelled[2] = {0, 0};
+    for (int threads : {1, 2}) {
+      GrowFromSeedsParams params;
+      params.intensityStep = step;
+      params.threads = threads;
+      GrowFromSeeds grow;
+      auto stats = grow.run(v, seeds, params);
+      ASSERT_TRUE(stats) << stats.message();
+      EXPECT_EQ(differences(grow, expected, v.geometry()), 0) << "threads " << threads;
+      labelled[threads - 1] = stats->labelled;
+    }
+    EXPECT_EQ(labelled[0], labelled[1]);
+  }
+}
+
+TEST(GrowFromSeeds, SuccessiveUpdatesEqualTheReferenceForAllSeedsSoFar) {
+  for (Phantom kind : {Phantom::Noise, Phantom::Flat, Phantom::TwoValued})
+    for (int threads : {1, 2}) {
+      core::Volume v = phantom(kind, {40, 36, 30}, 9);
+      core::Labelmap seeds = core::Labelmap::forVolume(v);
+      std::mt19937 rng(21);
+      addRandomSeeds(seeds, rng, 6, 3);
+      const double step = kind == Phantom::TwoValued ? 50.0 : 0.0;
+      GrowFromSeedsParams params;
+      params.intensityStep = step;
+      params.threads = threads;
+      GrowFromSeeds grow;
+      ASSERT_TRUE(grow.run(v, seeds, params));
+      for (int round = 0; round < 4; ++round) {
+        // New seeds on background only (painting over a seed is a relabelling: a full run);
+        // small labels among them, so that some voxels change label at an unchanged cost.
+        for (int s = 0; s < 5; ++s) {
+          const std::size_t p = rng() % std::uint32_t(v.geometry().voxelCount());
+          if (!seeds.voxels()[p]) seeds.voxels()[p] = std::uint8_t(1 + (round + s) % 4);
+        }
+        auto update = grow.update(v, seeds);
+        ASSERT_TRUE(update) << update.message();
+        EXPECT_TRUE(update->incremental);
+        EXPECT_EQ(differences(grow, referenceLabels(v, seeds, step), v.geometry()), 0)
+            << "phantom " << int(kind) << " threads " << threads << " round " << round;
+      }
+    }
+}
+
+TEST(GrowFromSeeds, ReportsProgressAndStopsWhenCancelled) {
+  core::Volume v = phantom(Phantom::Flat, {160, 160, 80}, 1);
+  core::Labelmap seeds = core::Labelmap::forVolume(v);
+  std::mt19937 rng(4);
+  addRandomSeeds(seeds, rng, 3, 2);
+  std::vector<double> fractions;
+  core::TaskControl control;
+  control.onProgress = [&](double f, std::string_view) { fractions.push_back(f); };
+  GrowFromSeeds grow;
+  ASSERT_TRUE(grow.run(v, seeds, {}, control));
+  ASSERT_GE(fractions.size(), 2u);
+  EXPECT_TRUE(std::is_sorted(fractions.begin(), fractions.end()));
+  EXPECT_EQ(fractions.back(), 1.0);
+
+  // The user cancels at the first progress report: the run stops and leaves no half result.
+  std::atomic<bool> cancel{false};
+  control.cancel = &cancel;
+  control.onProgress = [&](double f, std::string_view) {
+    if (f < 1.0) cancel = true;
+  };
+  auto r = grow.run(v, seeds, {}, control);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.message().find("cancelled"), std::string::npos);
+  EXPECT_FALSE(grow.hasResult());
 }
 
 TEST(GrowFromSeeds, EachIntensityRegionTakesTheLabelOfItsSeeds) {
@@ -103,6 +287,25 @@ TEST(GrowFromSeeds, RemovingASeedFallsBackToAFullRun) {
   ASSERT_TRUE(again);
   EXPECT_FALSE(again->incremental);
   EXPECT_EQ(grow.labelAt(59, 29, 19), 2);  // the right slab now goes to the nearest label left
+}
+
+TEST(GrowFromSeeds, ErasingASeedAddedByAnUpdateAlsoFallsBackToAFullRun) {
+  core::Volume v = slabs();
+  core::Labelmap m = seedsFor(v);
+  stroke(m, 5, 10, 3, 1);
+  stroke(m, 30, 20, 15, 2);
+  GrowFromSeeds grow;
+  ASSERT_TRUE(grow.run(v, m, {}));
+  stroke(m, 55, 5, 8, 3);
+  auto added = grow.update(v, m);
+  ASSERT_TRUE(added);
+  EXPECT_TRUE(added->incremental);
+  EXPECT_EQ(grow.labelAt(59, 29, 19), 3);
+  for (std::int64_t d = -2; d <= 2; ++d) m.voxels()[std::size_t(v.geometry().linearIndex(55, 5 + d, 8))] = 0;
+  auto erased = grow.update(v, m);
+  ASSERT_TRUE(erased);
+  EXPECT_FALSE(erased->incremental);
+  EXPECT_EQ(grow.labelAt(59, 29, 19), 2);
 }
 
 TEST(GrowFromSeeds, WritesOnlyBackgroundVoxelsInsideTheRoiAndIsUndoable) {
