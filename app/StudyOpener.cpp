@@ -24,7 +24,10 @@ std::string defaultLabelmapPath(const std::string& studyPath) {
   fs::path dir = fs::is_directory(study) ? study.parent_path() : study.parent_path();
   std::error_code ec;
   auto perms = fs::status(dir, ec).permissions();
-  bool writable = !ec && !dir.empty() && (perms & fs::perms::owner_write) != fs::perms::none &&
+  // Never beside packaged data (/usr, e.g. the bundled samples), even where root may write.
+  const std::string absolute = fs::absolute(dir, ec).lexically_normal().string();
+  bool packaged = absolute.starts_with("/usr/") || absolute == "/usr";
+  bool writable = !ec && !dir.empty() && !packaged && (perms & fs::perms::owner_write) != fs::perms::none &&
                   ::access(dir.c_str(), W_OK) == 0;
   if (writable) return (dir / name).string();
   const char* xdg = std::getenv("XDG_DATA_HOME");

@@ -174,11 +174,14 @@ core::Result<std::unique_ptr<Device>> Device::create(const Instance& instance,
   f13.synchronization2 = VK_TRUE;
   f13.dynamicRendering = VK_TRUE;
   f13.maintenance4 = VK_TRUE;
-  VkPhysicalDeviceVulkan12Features f12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
-  f12.timelineSemaphore = VK_TRUE;
-  f12.pNext = &f13;
+  // The timeline-semaphore struct rather than VkPhysicalDeviceVulkan12Features: an OpenXR
+  // runtime creating the device (XR_KHR_vulkan_enable2; Monado does) adds this struct unless it
+  // finds one, and both in one chain is invalid (VUID-VkDeviceCreateInfo-pNext-02830).
+  VkPhysicalDeviceTimelineSemaphoreFeatures timelineFeatures{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_TIMELINE_SEMAPHORE_FEATURES};
+  timelineFeatures.timelineSemaphore = VK_TRUE;
+  timelineFeatures.pNext = &f13;
   VkPhysicalDeviceFeatures2 features{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
-  features.pNext = &f12;
+  features.pNext = &timelineFeatures;
   VkDeviceCreateInfo info{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
   info.pNext = &features;
   info.queueCreateInfoCount = 1;

@@ -96,15 +96,17 @@ std::vector<std::string> Instance::validationMessages() const {
 }
 
 VKAPI_ATTR VkBool32 VKAPI_CALL Instance::onMessage(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
-                                                   VkDebugUtilsMessageTypeFlagsEXT,
+                                                   VkDebugUtilsMessageTypeFlagsEXT type,
                                                    const VkDebugUtilsMessengerCallbackDataEXT* data,
                                                    void* user) {
   auto* self = static_cast<Instance*>(user);
-  std::string text = std::string(severity >= VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT
-                                     ? "validation error: "
-                                     : "validation warning: ") +
+  const bool error = severity >= VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT;
+  std::string text = std::string(error ? "validation error: " : "validation warning: ") +
                      (data && data->pMessage ? data->pMessage : "");
   if (self->mPrintMessages) std::fprintf(stderr, "delineo: %s\n", text.c_str());
+  // The loader's general warnings (e.g. "VK_INSTANCE_LAYERS is set") are not validation
+  // findings: shown, not counted.
+  if (!error && !(type & VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT)) return VK_FALSE;
   std::lock_guard lock(self->mMutex);
   self->mMessages.push_back(std::move(text));
   return VK_FALSE;
