@@ -173,7 +173,8 @@ Result<OpOutcome> withEdit(Session& session, const tools::PaintRule& rule, const
   return commit(session, edit, tool, name, op);
 }
 
-Result<OpOutcome> grow(Session& session, const json& op, const tools::PaintRule& rule) {
+Result<GrowOperationOutcome> grow(Session& session, const json& op, const tools::PaintRule& rule,
+                                  const core::TaskControl& control) {
   const core::Geometry& g = session.volume().geometry();
   tools::RegionGrowParams p;
   if (op.contains("seeds_mm")) {
@@ -224,10 +225,16 @@ Result<OpOutcome> grow(Session& session, const json& op, const tools::PaintRule&
   p.roi = *box;
   if (!confidence)
     if (auto v = tools::validateRegionGrow(g, p); !v) return v.error();
-  return withEdit(session, rule, "grow", "Grow · " + nameOf(session, *id), op, [&](tools::LabelEdit& edit) {
-    auto r = tools::regionGrow(session.volume(), edit, p, *id, confidence);
-    return r ? Result<std::int64_t>(r->changed) : Result<std::int64_t>(r.error());
+  GrowOperationOutcome out;
+  auto committed = withEdit(session, rule, "grow", "Grow · " + nameOf(session, *id), op, [&](tools::LabelEdit& edit) {
+    auto r = tools::regionGrow(session.volume(), edit, p, *id, confidence, control);
+    if (!r) return Result<std::int64_t>(r.error());
+    out.grow = std::move(r).value();
+    return Result<std::int64_t>(out.grow.changed);
   });
+  if (!committed) return committed.error();
+  out.step = std::move(committed).value();
+  return out;
 }
 
 Result<OpOutcome> growFromSeeds(Session& session, const json& op, const tools::PaintRule& rule) {
@@ -299,7 +306,11 @@ std::optional<core::Result<OpOutcome>> applySemiAutoOperation(Session& session, 
   if (std::find(std::begin(kTools), std::end(kTools), tool) == std::end(kTools)) return std::nullopt;
   auto rule = paintRule(session, op);
   if (!rule) return Result<OpOutcome>(rule.error());
-  if (tool == "grow") return grow(session, op, *rule);
+  if (tool == "grow") {
+    auto grown = grow(session, op, *rule, {});
+    if (!grown) return Result<OpOutcome>(grown.error());
+    return Result<OpOutcome>(std::move(grown->step));
+  }
   if (tool == "grow_from_seeds") return growFromSeeds(session, op, *rule);
   if (tool == "contour" || tool == "scissors") return contourOrScissors(session, tool, op, *rule);
 
@@ -382,6 +393,14 @@ std::optional<core::Result<OpOutcome>> applySemiAutoOperation(Session& session, 
   return withEdit(session, *rule, tool, "Logical " + *operation + " · " + labelName, op, [&](tools::LabelEdit& e) {
     return tools::logicalOperation(e, kind, *id, other ? *other : session.labelmap(), otherLabel);
   });
+}
+
+core::Result<GrowOperationOutcome> applyGrowOperation(Session& session, const json& op,
+                                                     const core::TaskControl& control) {
+  if (op.value("tool", "") != "grow") return makeError("not a grow operation: " + op.dump());
+  auto rule = paintRule(session, op);
+  if (!rule) return rule.error();
+  return grow(session, op, *rule, control);
 }
 
 }  // namespace delineo::app

@@ -41,7 +41,7 @@ core::Result<Session> Session::open(io::LoadedImage image, const std::string& la
                                     const SessionOptions& options) {
   const core::Geometry& grid = image.volume.geometry();
   std::error_code ec;
-  const bool fileExists = fs::exists(labelmapPath, ec);
+  const bool fileExists = !options.newDocument && fs::exists(labelmapPath, ec);
   core::Labelmap labelmap;
   if (fileExists) {
     auto read = io::readLabelmap(labelmapPath);
@@ -62,7 +62,7 @@ core::Result<Session> Session::open(io::LoadedImage image, const std::string& la
   if (fs::exists(journalPath, ec)) {
     auto contents = tools::Journal::read(journalPath);
     std::optional<std::size_t> start;
-    if (contents && contents->geometry.sameGrid(grid)) {
+    if (contents && contents->geometry.sameGrid(grid) && !options.newDocument) {
       if (fileExists) {
         start = tools::recoveryStart(contents->records, tools::LabelmapHash::of(labelmap));
       } else {
@@ -78,7 +78,8 @@ core::Result<Session> Session::open(io::LoadedImage image, const std::string& la
       if (*start > 0 && contents->records[*start - 1].step.tableAfter)
         replayed.labels() = *contents->records[*start - 1].step.tableAfter;
       for (std::size_t i = *start; i < contents->records.size(); ++i)
-        newer += contents->records[i].kind != tools::JournalRecord::Kind::Checkpoint;
+        newer += contents->records[i].kind != tools::JournalRecord::Kind::Checkpoint &&
+                 contents->records[i].kind != tools::JournalRecord::Kind::Base;  // not an edit
       if (!tools::replayRecords(contents->records, *start, replayed, recovered))
         return core::makeError(journalPath + ": journal does not fit " + labelmapPath + "; it was left untouched");
       labelmap = std::move(replayed);
@@ -91,8 +92,10 @@ core::Result<Session> Session::open(io::LoadedImage image, const std::string& la
       // Not this file's journal (or unreadable): keep it aside, never delete a user's data.
       std::string aside = journalPath + ".orphaned-" + std::to_string(nowMs());
       fs::rename(journalPath, aside, ec);
-      notices.push_back(journalPath + (contents ? " does not match " + labelmapPath : " is unreadable (" + contents.message() + ")") +
-                        "; moved aside to " + aside);
+      std::string why = options.newDocument ? " belongs to the labelmap being replaced"
+                        : contents           ? " does not match " + labelmapPath
+                                             : " is unreadable (" + contents.message() + ")";
+      notices.push_back(journalPath + why + "; moved aside to " + aside);
     }
   }
   if (!journal) {

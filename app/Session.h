@@ -21,6 +21,8 @@ namespace delineo::app {
 struct SessionOptions {
   std::size_t historyBudgetBytes = tools::History::kDefaultBudgetBytes;  // undo memory cap
   std::string annotator;  // recorded with every journaled step; empty = the OS user
+  bool newDocument = false;  // start from the image's labels or empty even when labelmapPath exists (the file
+                             // is replaced on save); a journal already there is moved aside, never replayed
 };
 
 // The OS user name ($USER, else the password database), or "unknown".
@@ -29,7 +31,8 @@ std::string defaultAnnotator();
 class Session {
  public:
   // Opens `image` for annotation into `labelmapPath`: the labelmap is read when the file exists
-  // (it must lie on the volume's grid), else it starts from the image's own labels or empty.
+  // (it must lie on the volume's grid; not with options.newDocument), else it starts from the
+  // image's own labels or empty.
   // A journal beside it is recovered (newer steps replayed) or started.
   static core::Result<Session> open(io::LoadedImage image, const std::string& labelmapPath,
                                     const SessionOptions& options = {});

@@ -81,6 +81,7 @@ int main(int argc, char** argv) {
   if (cli.got_subcommand("campaign")) return delineo::app::runCampaign(campaign);
   if (cli.got_subcommand("audit")) return delineo::app::runAudit(audit);
   if (cli.got_subcommand("replay")) return delineo::app::runReplay(replay);
+  grow.annotator = annotator;
   if (cli.got_subcommand("grow")) return delineo::app::runGrow(grow);
   vr.annotator = annotator;
   vr.sample = sample;

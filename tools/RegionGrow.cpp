@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "tools/ComponentGrow.h"
 #include "tools/Parallel.h"
 
 namespace delineo::tools {
@@ -46,23 +47,7 @@ std::vector<RowOffset> rowOffsets(int connectivity) {
   return out;
 }
 
-// Inclusive range in the voxel type: integers compare exactly against ceil(lower)..floor(upper).
-template <typename T>
-struct TypedRange {
-  T lo, hi;
-  bool empty;
-  static TypedRange make(double lower, double upper) {
-    if constexpr (std::is_integral_v<T>) {
-      double l = std::max(std::ceil(lower), double(std::numeric_limits<T>::min()));
-      double h = std::min(std::floor(upper), double(std::numeric_limits<T>::max()));
-      if (l > h) return {T{}, T{}, true};
-      return {static_cast<T>(l), static_cast<T>(h), false};
-    } else {
-      return {static_cast<T>(lower), static_cast<T>(upper), lower > upper};
-    }
-  }
-  bool contains(T v) const { return v >= lo && v <= hi; }
-};
+using detail::TypedRange;
 
 struct FloodOutcome {
   std::int64_t voxels = 0;
@@ -345,6 +330,15 @@ double msSince(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
+// Zeroes `box` of the mask (cheaper than a new mask: its pages are mapped already).
+void clearBox(VoxelMask& mask, const VoxelBox& box) {
+  if (box.empty()) return;
+  const core::Dims& d = mask.dims();
+  for (std::int64_t k = box.lo[2]; k < box.hi[2]; ++k)
+    for (std::int64_t j = box.lo[1]; j < box.hi[1]; ++j)
+      std::memset(mask.data() + box.lo[0] + d[0] * (j + d[1] * k), 0, std::size_t(box.hi[0] - box.lo[0]));
+}
+
 core::Result<GrowRegion> flood(const core::Volume& volume, const RegionGrowParams& params, double lower, double upper,
                                const core::TaskControl& control) {
   const core::Geometry& g = volume.geometry();
@@ -360,9 +354,27 @@ core::Result<GrowRegion> flood(const core::Volume& volume, const RegionGrowParam
     for (const Ijk& s : params.seeds)
       region.seedsInRange += !range.empty && range.contains(voxels[std::size_t(g.linearIndex(s[0], s[1], s[2]))]);
     if (range.empty) return FloodOutcome{};
-    ParallelFlood<T> fill(voxels.data(), g.dims, box, range, params.connectivity, params.threads, params.maxVoxels,
-                          control, region.mask);
-    return fill.run(params.seeds);
+    auto floodFill = [&](std::int64_t limit, int threads, const core::TaskControl& c) {
+      ParallelFlood<T> fill(voxels.data(), g.dims, box, range, params.connectivity, threads, limit, c, region.mask);
+      return fill.run(params.seeds);
+    };
+    // A small region is flooded; past 1/64 of the ROI (where a thin shell's flood has cost
+    // about what labelling the components of the whole ROI costs, see ComponentGrow.h) the
+    // partial flood is dropped and the components are labelled: both give the same region. So
+    // no region costs much more than the better of the two would have. The small flood runs on
+    // this thread alone: waking workers would cost more than it saves.
+    const std::int64_t smallRegion = std::max<std::int64_t>(box.voxelCount() / 64, 4096);
+    if (params.maxVoxels > 0 && params.maxVoxels <= smallRegion)
+      return floodFill(params.maxVoxels, params.threads, control);
+    core::TaskControl quiet;
+    quiet.cancel = control.cancel;
+    FloodOutcome small = floodFill(smallRegion, 1, quiet);
+    if (small.cancelled || !small.stoppedAtLimit) return small;
+    clearBox(region.mask, small.bounds);
+    auto labelled = detail::growByComponents(voxels.data(), g.dims, box, range, params.connectivity, params.seeds,
+                                             params.threads, params.maxVoxels, control, region.mask);
+    if (labelled.declined) return floodFill(params.maxVoxels, params.threads, control);  // the mask is untouched
+    return FloodOutcome{labelled.voxels, labelled.bounds, labelled.stoppedAtLimit, labelled.cancelled};
   });
   if (outcome.cancelled) return makeError("region grow cancelled");
   region.voxels = outcome.voxels;

@@ -3,9 +3,15 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
+#include "app/OpsScript.h"
+#include "app/SemiAutoOps.h"
+#include "app/Session.h"
 #include "app/cli/Progress.h"
 #include "core/io/ImageIO.h"
 #include "tools/RegionGrow.h"
@@ -48,13 +54,19 @@ int runGrow(const GrowOptions& options) {
   if (options.seedsMm.empty() && options.seedsIjk.empty()) return fail("give at least one --seed or --seed-ijk");
   if (options.label < 1 || options.label > 255) return fail("--label must be 1..255");
   if (!io::isWritablePath(options.out)) return fail(options.out + ": cannot write a labelmap in this format");
+  std::error_code ec;
+  if (!options.into.empty() && !std::filesystem::is_regular_file(options.into, ec))
+    return fail(options.into + ": no such labelmap (--into)");
   io::ReadOptions read;
   read.seriesUid = options.seriesUid;
   auto image = io::readImage(options.volume, read);
   if (!image) return fail(image.message());
-  const core::Volume& volume = image->volume;
-  const core::Geometry& g = volume.geometry();
+  const core::Geometry g = image->volume.geometry();
 
+  // The operation as a script would write it: the journal records exactly this.
+  nlohmann::json op{{"tool", "grow"}, {"lower", options.lower},   {"upper", options.upper},
+                    {"label", options.label}, {"connectivity", options.connectivity}};
+  if (options.maxVoxels != 0) op["max_voxels"] = options.maxVoxels;
   tools::RegionGrowParams params;
   params.lower = options.lower;
   params.upper = options.upper;
@@ -68,47 +80,55 @@ int runGrow(const GrowOptions& options) {
     if (!g.contains(seed[0], seed[1], seed[2]))
       return fail("--seed " + s + " mm lies outside the volume (" + core::toString(g.dims) + ")");
     params.seeds.push_back(seed);
+    op["seeds_mm"].push_back({p->x, p->y, p->z});
   }
   for (const auto& s : options.seedsIjk) {
     auto p = parseTriple(s);
     if (!p || p->x != std::floor(p->x) || p->y != std::floor(p->y) || p->z != std::floor(p->z))
       return fail("--seed-ijk '" + s + "' must be I,J,K voxel indices");
     params.seeds.push_back({std::llround(p->x), std::llround(p->y), std::llround(p->z)});
+    op["seeds_ijk"].push_back({std::llround(p->x), std::llround(p->y), std::llround(p->z)});
   }
+  // Checked before the session opens, so that a bad request leaves no journal behind.
   if (auto v = tools::validateRegionGrow(g, params); !v) return fail(v.message());
 
-  core::Labelmap labelmap;
-  if (!options.into.empty()) {
-    auto loaded = io::readLabelmap(options.into);
-    if (!loaded) return fail(loaded.message());
-    if (auto r = loaded->checkMatches(g, options.into); !r) return fail(r.message());
-    labelmap = std::move(loaded).value();
-  } else {
-    labelmap = core::Labelmap::forVolume(volume);
-  }
-  const auto label = static_cast<std::uint8_t>(options.label);
-  if (!labelmap.labels().find(label)) {
-    core::Label entry;
-    entry.id = label;
-    entry.name = "Grow " + std::to_string(options.label);
-    entry.rgba = core::LabelTable::defaultColor(label);
-    if (auto r = labelmap.labels().set(entry); !r) return fail(r.message());
+  // Without --into the result is a new labelmap (not the image's own labels, not what --out
+  // holds now); with it, --into is opened as the application opens it (its journal recovered)
+  // and saved to --out, where its journal follows it.
+  SessionOptions sessionOptions;
+  sessionOptions.annotator = options.annotator;
+  sessionOptions.newDocument = options.into.empty();
+  if (sessionOptions.newDocument) image->labels.reset();
+  auto session = Session::open(std::move(image).value(), options.into.empty() ? options.out : options.into,
+                               sessionOptions);
+  if (!session) return fail(session.message());
+  for (const auto& notice : session->notices()) std::cerr << "delineo: " << notice << "\n";
+
+  bool labelAdded = false;
+  if (!session->labelmap().labels().find(static_cast<std::uint8_t>(options.label))) {
+    auto added = applyOperation(*session, {{"tool", "label.add"}, {"id", options.label},
+                                           {"name", "Grow " + std::to_string(options.label)}});
+    if (!added) return fail(added.message());
+    labelAdded = added->changed;
   }
 
   ProgressPrinter progress(true);
-  tools::LabelEdit edit(labelmap, &volume, {});
-  auto grown = tools::regionGrow(volume, edit, params, label, {}, progress.control());
+  auto grown = applyGrowOperation(*session, op, progress.control());
   progress.finish();
-  if (!grown) return fail(grown.message());
-  tools::EditDelta delta = edit.finish();
-  if (options.timing) std::cerr << "grow_ms=" << grown->region.algorithmMs << "\n";
-  if (grown->region.seedsInRange == 0)
+  if (!grown) {
+    // Nothing is saved; the label added for the grow is taken back (journaled as an undo).
+    if (labelAdded)
+      if (auto undone = session->undo(); !undone) std::cerr << "delineo: error: " << undone.message() << "\n";
+    return fail(grown.message());
+  }
+  const tools::GrowRegion& region = grown->grow.region;
+  if (options.timing) std::cerr << "grow_ms=" << region.algorithmMs << "\n";
+  if (region.seedsInRange == 0)
     std::cerr << "delineo: warning: no seed lies in [" << options.lower << ", " << options.upper
               << "]: nothing was grown\n";
-  if (auto w = io::writeLabelmap(labelmap, options.out); !w) return fail(w.message());
-  std::fprintf(stderr, "grown %lld voxels (%.2f mL), %lld changed; saved %s\n",
-               static_cast<long long>(grown->region.voxels),
-               double(grown->region.voxels) * g.voxelVolumeMm3() / 1000.0, static_cast<long long>(delta.changedVoxels),
+  if (auto w = session->save(options.out); !w) return fail(w.message());
+  std::fprintf(stderr, "grown %lld voxels (%.2f mL), %lld changed; saved %s\n", static_cast<long long>(region.voxels),
+               double(region.voxels) * g.voxelVolumeMm3() / 1000.0, static_cast<long long>(grown->grow.changed),
                options.out.c_str());
   return 0;
 }

@@ -144,6 +144,65 @@ TEST(RegionGrow, EqualsItkAndBruteForceOnNoisePhantomsOfEveryScalarType) {
   expectPhantomMatches<float>(core::ScalarType::Float32);
 }
 
+// Rows wider than 64 voxels take the 16-bit types' vector path; leak guard and ROI then apply to
+// regions too large for a plain flood.
+TEST(RegionGrow, EqualsBruteForceOnWideNoisePhantomsWithLeakGuardAndRoi) {
+  for (core::ScalarType type : {core::ScalarType::Int16, core::ScalarType::UInt16}) {
+    core::Geometry g;
+    g.dims = {150, 23, 19};
+    core::Volume v(g, type);
+    std::mt19937 rng(7);
+    std::uniform_int_distribution<int> value(0, 249);
+    auto fill = [&](auto zero) {
+      using T = decltype(zero);
+      for (auto& x : v.voxels<T>()) x = static_cast<T>(value(rng) - (std::is_signed_v<T> ? 100 : 0));
+      for (std::int64_t i = 0; i < g.dims[0]; ++i) v.voxels<T>()[std::size_t(g.linearIndex(i, 11, 9))] = T(std::is_signed_v<T> ? -95 : 5);
+    };
+    if (type == core::ScalarType::Int16) fill(std::int16_t{});
+    else fill(std::uint16_t{});
+    for (int connectivity : {6, 26}) {
+      RegionGrowParams p;
+      p.seeds = {{75, 11, 9}};
+      p.lower = 0;
+      p.upper = connectivity == 6 ? 170 : 40;
+      if (type == core::ScalarType::Int16) p.lower -= 100, p.upper -= 100;
+      p.connectivity = connectivity;
+      p.threads = 2;
+      auto ours = growConnectedThreshold(v, p);
+      ASSERT_TRUE(ours) << ours.message();
+      auto ref = core::dispatchScalar(type, [&](auto zero) {
+        using T = decltype(zero);
+        return test::bruteForceGrow(v.voxels<T>().data(), g.dims, p.seeds, p.lower, p.upper, connectivity);
+      });
+      EXPECT_GT(ref.count(), 1000);
+      EXPECT_EQ(test::differingVoxels(ours->mask, test::toItk(ref).GetPointer()), 0) << connectivity << "-connected";
+      EXPECT_EQ(ours->voxels, ref.count());
+
+      p.maxVoxels = ref.count() - 1;
+      auto guarded = growConnectedThreshold(v, p);
+      ASSERT_TRUE(guarded);
+      EXPECT_TRUE(guarded->stoppedAtLimit);
+      p.maxVoxels = ref.count();
+      guarded = growConnectedThreshold(v, p);
+      ASSERT_TRUE(guarded);
+      EXPECT_FALSE(guarded->stoppedAtLimit);
+      EXPECT_EQ(guarded->voxels, ref.count());
+
+      p.maxVoxels = 0;
+      p.roi = VoxelBox{{10, 2, 3}, {140, 20, 17}};
+      auto inside = growConnectedThreshold(v, p);
+      ASSERT_TRUE(inside);
+      std::int64_t outside = 0;
+      for (std::int64_t k = 0; k < g.dims[2]; ++k)
+        for (std::int64_t j = 0; j < g.dims[1]; ++j)
+          for (std::int64_t i = 0; i < g.dims[0]; ++i) outside += inside->mask.at(i, j, k) && !p.roi->contains(i, j, k);
+      EXPECT_EQ(outside, 0);
+      EXPECT_GT(inside->voxels, 0);
+      EXPECT_LT(inside->voxels, ref.count());
+    }
+  }
+}
+
 TEST(RegionGrow, StaysInsideTheRegionOfInterest) {
   const core::Volume& ct = headCt();
   const HeadCase c = headCases()[0];

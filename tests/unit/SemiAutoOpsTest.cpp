@@ -13,6 +13,7 @@ namespace delineo::app {
 namespace {
 
 using nlohmann::json;
+namespace fs = std::filesystem;
 
 io::LoadedImage headImage() {
   io::LoadedImage image;
@@ -110,6 +111,105 @@ TEST(SemiAutoOps, GrowCommandWritesTheSameRegionAsTheToolAndReportsItsTime) {
                             " --seed 9999,0,0 --lower 0 --upper 1 --out " + out, &output);
   EXPECT_NE(rc, 0);
   EXPECT_NE(output.find("outside the volume"), std::string::npos) << output;
+}
+
+// Given a grow from the command line, when its labelmap's journal is read, then the grow is
+// a journaled step made by the annotator, and the journal alone rebuilds the same labelmap.
+TEST(SemiAutoOps, GrowCommandIsAJournaledStepThatReplaysToTheSameLabelmap) {
+  auto dir = test::scratchDir("SemiAutoGrowCliJournal");
+  const std::string out = (dir / "air.nii.gz").string();
+  const std::string exe = std::string(DELINEO_EXE);
+  std::string output;
+  int rc = test::runCommand(exe + " grow " + test::kCraniumInv3 +
+                                " --seed-ijk 0,0,0 --lower -1024 --upper -500 --label 7 --annotator alice --out " + out,
+                            &output);
+  ASSERT_EQ(rc, 0) << output;
+  ASSERT_TRUE(fs::exists(out + ".journal")) << output;
+
+  rc = test::runCommand("(" + exe + " audit --json " + out + " 2>/dev/null)", &output);
+  ASSERT_EQ(rc, 0) << output;
+  auto trail = json::parse(output);
+  std::vector<std::string> actions;
+  const json* growStep = nullptr;
+  for (const auto& e : trail) {
+    actions.push_back(e["action"].get<std::string>() + ":" + e["tool"].get<std::string>());
+    if (e["tool"] == "grow") growStep = &e;
+  }
+  EXPECT_EQ(actions, (std::vector<std::string>{"base:base", "step:label.add", "step:grow", "save:save"})) << output;
+  ASSERT_NE(growStep, nullptr) << output;
+  EXPECT_EQ((*growStep)["annotator"], "alice");
+  EXPECT_EQ((*growStep)["name"].get<std::string>().rfind("Grow · Grow 7 · ", 0), 0u) << output;
+  ASSERT_EQ((*growStep)["labels"].size(), 1u) << output;
+  EXPECT_EQ((*growStep)["labels"][0]["id"], 7);
+
+  auto written = io::readLabelmap(out);
+  ASSERT_TRUE(written) << written.message();
+  EXPECT_EQ((*growStep)["labels"][0]["gained"].get<std::int64_t>(), written->histogram()[7]);
+  const std::string replayed = (dir / "replayed.nii.gz").string();
+  rc = test::runCommand(exe + " replay " + out + ".journal --volume " + test::kCraniumInv3 + " --out " + replayed,
+                        &output);
+  ASSERT_EQ(rc, 0) << output;
+  auto again = io::readLabelmap(replayed);
+  ASSERT_TRUE(again) << again.message();
+  EXPECT_EQ(voxelsOf(*again), voxelsOf(*written));
+  ASSERT_NE(again->labels().find(7), nullptr);
+  EXPECT_EQ(again->labels().find(7)->name, "Grow 7");
+}
+
+// Given a labelmap with a label, when grown --into it, then its label stays, the grow is added
+// as a step after the steps already journaled, and the journal follows the result to --out.
+TEST(SemiAutoOps, GrowCommandIntoALabelmapContinuesItsJournal) {
+  auto dir = test::scratchDir("SemiAutoGrowCliInto");
+  const std::string exe = std::string(DELINEO_EXE);
+  const std::string first = (dir / "first.nii.gz").string(), second = (dir / "second.nii.gz").string();
+  std::string output;
+  int rc = test::runCommand(exe + " grow " + test::kCraniumInv3 +
+                                " --seed-ijk 0,0,0 --lower -1024 --upper -500 --label 2 --out " + first, &output);
+  ASSERT_EQ(rc, 0) << output;
+  auto before = io::readLabelmap(first);
+  ASSERT_TRUE(before) << before.message();
+  rc = test::runCommand(exe + " grow " + test::kCraniumInv3 + " --seed-ijk 128,128,54 --lower -100 --upper 200 --label 3" +
+                            " --into " + first + " --out " + second, &output);
+  ASSERT_EQ(rc, 0) << output;
+  auto after = io::readLabelmap(second);
+  ASSERT_TRUE(after) << after.message();
+  EXPECT_EQ(after->histogram()[2], before->histogram()[2]);
+  EXPECT_GT(after->histogram()[3], 100000);
+  ASSERT_TRUE(fs::exists(second + ".journal"));
+  rc = test::runCommand("(" + exe + " audit --csv " + second + " 2>/dev/null)", &output);
+  ASSERT_EQ(rc, 0) << output;
+  EXPECT_LT(output.find(",grow,\"Grow · Grow 2"), output.find(",grow,\"Grow · Grow 3")) << output;
+  EXPECT_NE(output.find(",grow,\"Grow · Grow 3"), std::string::npos) << output;
+}
+
+// Given an existing labelmap at --out, when grown without --into, then the result is a new
+// labelmap (as before journaling) and the old journal is kept aside, never replayed or lost.
+TEST(SemiAutoOps, GrowCommandWithoutIntoStartsANewLabelmap) {
+  auto dir = test::scratchDir("SemiAutoGrowCliNew");
+  const std::string exe = std::string(DELINEO_EXE);
+  const std::string out = (dir / "seg.nii.gz").string();
+  std::string output;
+  const std::string air = exe + " grow " + test::kCraniumInv3 + " --seed-ijk 0,0,0 --lower -1024 --upper -500 --label 2";
+  ASSERT_EQ(test::runCommand(air + " --out " + out, &output), 0) << output;
+  ASSERT_EQ(test::runCommand(exe + " grow " + test::kCraniumInv3 +
+                                 " --seed-ijk 128,128,54 --lower -100 --upper 200 --label 3 --out " + out, &output), 0)
+      << output;
+  auto written = io::readLabelmap(out);
+  ASSERT_TRUE(written) << written.message();
+  EXPECT_EQ(written->histogram()[2], 0);
+  EXPECT_GT(written->histogram()[3], 100000);
+  EXPECT_EQ(written->labels().find(2), nullptr);
+  int aside = 0;
+  for (const auto& e : fs::directory_iterator(dir))
+    aside += e.path().filename().string().rfind("seg.nii.gz.journal.orphaned-", 0) == 0;
+  EXPECT_EQ(aside, 1);
+
+  // A failed grow (the leak guard) writes nothing and leaves the labelmap as it was.
+  const std::string leaky = (dir / "leaky.nii.gz").string();
+  int rc = test::runCommand(air + " --max-voxels 1000 --out " + leaky, &output);
+  EXPECT_NE(rc, 0);
+  EXPECT_NE(output.find("leak guard"), std::string::npos) << output;
+  EXPECT_FALSE(fs::exists(leaky));
 }
 
 }  // namespace

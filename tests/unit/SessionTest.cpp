@@ -127,6 +127,31 @@ TEST(Session, AJournalOfAnotherFileIsMovedAsideNotReplayed) {
   EXPECT_TRUE(orphanKept);
 }
 
+TEST(Session, ANewDocumentIgnoresTheFileThereAndKeepsItsJournalAside) {
+  auto dir = test::scratchDir("SessionNewDocument");
+  std::string path = (dir / "seg.nii.gz").string();
+  {
+    auto s = Session::open(phantom(), path);
+    ASSERT_TRUE(s.ok());
+    for (const auto& op : script(3)) ASSERT_TRUE(applyOperation(*s, op).ok()) << op.dump();
+    ASSERT_TRUE(s->save().ok());
+    ASSERT_TRUE(applyOperation(*s, script(4)[4]).ok());  // unsaved: only in the journal
+  }
+  SessionOptions options;
+  options.newDocument = true;
+  auto s = Session::open(phantom(), path, options);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(s->labelmap().histogram()[0], s->labelmap().geometry().voxelCount());
+  EXPECT_EQ(s->labelmap().labels().size(), 0u);
+  EXPECT_FALSE(s->history().canUndo());
+  ASSERT_EQ(s->notices().size(), 1u);
+  EXPECT_NE(s->notices()[0].find("moved aside"), std::string::npos) << s->notices()[0];
+  int aside = 0;
+  for (const auto& e : fs::directory_iterator(dir))
+    aside += e.path().filename().string().find("seg.nii.gz.journal.orphaned-") == 0;
+  EXPECT_EQ(aside, 1);
+}
+
 TEST(Session, LabelmapOnAnotherGridIsRefused) {
   auto dir = test::scratchDir("SessionMismatch");
   std::string path = (dir / "seg.nrrd").string();

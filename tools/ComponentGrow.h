@@ -1,0 +1,58 @@
+#pragma once
+// Connected threshold by labelling connected components instead of flooding: every row of the
+// region of interest is cut into runs of in-range voxels (a bit-mask pass, slabs of slices in
+// parallel), runs that touch under the connectivity are joined in a union-find, and the region
+// is every run whose component holds an in-range seed. It costs a pass over the ROI plus a
+// little per run, whatever the region's shape; the flood costs a lot per run of the region, so
+// this wins on large regions and thin tortuous shells (bone). The region equals the flood's,
+// and so ITK's ConnectedThresholdImageFilter's. Internal to RegionGrow.
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+#include <vector>
+
+#include "core/Geometry.h"
+#include "core/TaskControl.h"
+#include "tools/VoxelBox.h"
+#include "tools/VoxelMask.h"
+
+namespace delineo::tools::detail {
+
+// Inclusive range in the voxel type: integers compare exactly against ceil(lower)..floor(upper).
+template <typename T>
+struct TypedRange {
+  T lo, hi;
+  bool empty;
+  static TypedRange make(double lower, double upper) {
+    if constexpr (std::is_integral_v<T>) {
+      double l = std::max(std::ceil(lower), double(std::numeric_limits<T>::min()));
+      double h = std::min(std::floor(upper), double(std::numeric_limits<T>::max()));
+      if (l > h) return {T{}, T{}, true};
+      return {static_cast<T>(l), static_cast<T>(h), false};
+    } else {
+      return {static_cast<T>(lower), static_cast<T>(upper), lower > upper};
+    }
+  }
+  bool contains(T v) const { return v >= lo && v <= hi; }
+};
+
+struct ComponentGrowOutcome {
+  bool declined = false;        // the in-range voxels are too fragmented (memory): nothing was done, flood instead
+  bool cancelled = false;
+  bool stoppedAtLimit = false;  // the region exceeds maxVoxels: nothing was written
+  std::int64_t voxels = 0;      // voxels in the region (also when stopped at the limit)
+  VoxelBox bounds;              // bounding box of the region (empty when it is)
+};
+
+// Writes the region (1) into `mask`, which must be all zero inside `box`. `seeds` lie in `box`;
+// those out of range grow nothing. `threads` as RegionGrowParams::threads.
+template <typename T>
+ComponentGrowOutcome growByComponents(const T* voxels, const core::Dims& dims, const VoxelBox& box,
+                                      TypedRange<T> range, int connectivity,
+                                      const std::vector<std::array<std::int64_t, 3>>& seeds, int threads,
+                                      std::int64_t maxVoxels, const core::TaskControl& control, VoxelMask& mask);
+
+}  // namespace delineo::tools::detail
