@@ -14,6 +14,7 @@
 #include "core/Result.h"
 #include "renderer/Image.h"
 #include "renderer/RenderTarget.h"
+#include "renderer/RgbaImage.h"
 
 namespace delineo::renderer {
 
@@ -34,6 +35,10 @@ class XrSwapchainTarget : public RenderTarget {
   // Records and submits the copy of every layer into swapchain image `index`, which ends in
   // COLOR_ATTACHMENT_OPTIMAL as OpenXR expects on release. Returns the timeline value.
   core::Result<uint64_t> copyTo(uint32_t index);
+
+  // Waits for the GPU and copies one layer of what render() last drew (at extent(), before
+  // the copy into the swapchain) to the CPU: `delineo vr --screenshot` on a headset.
+  core::Result<RgbaImage> readColor(uint32_t layer = 0) const;
 
   VkExtent2D swapchainExtent() const { return mSwapchainExtent; }
   static bool supportsFormat(VkFormat format);

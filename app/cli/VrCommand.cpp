@@ -1,6 +1,7 @@
 #include "app/cli/VrCommand.h"
 
 #include <csignal>
+#include <iomanip>
 #include <iostream>
 
 #include "app/Samples.h"
@@ -12,6 +13,7 @@
 #include "app/xr/XrSession.h"
 #include "app/xr/XrSimulator.h"
 #include "core/io/ImageIO.h"
+#include "renderer/RgbaImage.h"
 #include "renderer/VolumeRenderer.h"
 
 namespace delineo::app {
@@ -24,6 +26,34 @@ void onInterrupt(int) { gInterrupted = 1; }
 int fail(const std::string& message) {
   std::cerr << "delineo: error: " << message << "\n";
   return 1;
+}
+
+// Options the headset path cannot honour: refused before the runtime is looked for, so the
+// user hears about the option rather than about a missing headset. Empty: none.
+std::string headsetOptionError(const VrOptions& o) {
+  if (!o.script.empty()) return "--input drives the simulator: add --simulate";
+  if (!o.eyeSize.empty())
+    return "--eye-size applies to the simulator: a headset renders at its runtime's recommended size "
+           "(adaptive quality lowers it when frames run late)";
+  if (o.gpu >= 0)
+    return "--gpu applies to the simulator: with a headset the OpenXR runtime picks the GPU it drives";
+  return {};
+}
+
+void printHeadsetTiming(const xr::XrHeadset& headset) {
+  const xr::HeadsetTiming& t = headset.timing();
+  VkExtent2D eye = headset.recommendedEyeSize();
+  std::cout << std::fixed << std::setprecision(2);
+  if (t.workMs.count() == 0)
+    std::cout << "headset: no frame was timed (" << headset.renderedFrames() << " rendered; the first is not timed)";
+  else
+    std::cout << "headset frame " << eye.width << "x" << eye.height << " x2: Delineo's work " << t.workMs.meanMs()
+              << " ms mean, " << t.workMs.medianMs() << " ms median over " << t.workMs.count() << " frames";
+  if (t.periodMs.count() > 0)
+    std::cout << "; runtime frame period " << t.periodMs.meanMs() << " ms mean, " << t.periodMs.medianMs()
+              << " ms median (predicted), " << t.intervalMs.meanMs() << " ms mean, " << t.intervalMs.medianMs()
+              << " ms median (measured)";
+  std::cout << "\n" << std::defaultfloat;
 }
 
 // The headset path: runtime first (a missing runtime is the common case and costs nothing),
@@ -75,6 +105,14 @@ int runHeadset(const VrOptions& o) {
   std::signal(SIGINT, onInterrupt);
   auto ran = (*headset)->run(**scene, o.frames, [] { return gInterrupted != 0; });
   if (!(*headset)->mirrorMessage().empty()) std::cerr << "delineo: " << (*headset)->mirrorMessage() << "\n";
+  if (ran && o.timing) printHeadsetTiming(**headset);
+  if (ran && !o.screenshot.empty()) {
+    // Every frame's work is already finished (each frame waits for its copy); the read waits anyway.
+    if (auto idle = (*device)->waitIdle(); !idle) return fail(idle.message());
+    auto eye = (*headset)->readLeftEye();
+    if (!eye) return fail("--screenshot: " + eye.message());
+    if (auto w = renderer::writePng(*eye, o.screenshot); !w) return fail(w.message());
+  }
   mirror.reset();
   headset->reset();
   scene->reset();
@@ -95,18 +133,24 @@ void addVrCommand(CLI::App& cli, VrOptions& o) {
   cmd->add_flag("--simulate", o.simulate, "No headset: simulated head and hands (mouse and keyboard, or --input)");
   cmd->add_option("--input", o.script, "Simulator: scripted head and hand input, one JSON object per line");
   cmd->add_option("--frames", o.frames, "Stop after N frames");
-  cmd->add_option("--screenshot", o.screenshot, "Simulator: save the left eye (or the mirror window) as PNG at the end");
+  cmd->add_option("--screenshot", o.screenshot,
+                  "Save the last frame's left eye as PNG at the end (simulator with --mirror: the mirror window)");
   cmd->add_flag("--mirror", o.mirror, "Show the left eye in a desktop window for the audience");
-  cmd->add_option("--eye-size", o.eyeSize, "Simulator: per-eye size WxH (default 720x800)");
+  cmd->add_option("--eye-size", o.eyeSize,
+                  "Simulator only: per-eye size WxH (default 720x800); a headset uses its runtime's size");
   cmd->add_flag("--validate", o.validate, "Enable the Vulkan validation layer (exit code 3 on any message)");
-  cmd->add_flag("--timing", o.timing, "Simulator: print the mean stereo frame time");
-  cmd->add_flag("--adaptive", o.adaptive, "Simulator: adaptive resolution and sample distance");
-  cmd->add_option("--gpu", o.gpu, "GPU index (default: $DELINEO_GPU, else a discrete GPU, else any)");
+  cmd->add_flag("--timing", o.timing,
+                "Print the stereo frame time (headset: Delineo's work per frame and the runtime's frame period)");
+  cmd->add_flag("--adaptive", o.adaptive,
+                "Simulator: adaptive resolution and sample distance (a headset always adapts, to its display rate)");
+  cmd->add_option("--gpu", o.gpu,
+                  "Simulator only: GPU index (default: $DELINEO_GPU, else a discrete GPU, else any); "
+                  "a headset's runtime picks its GPU");
 }
 
 int runVr(const VrOptions& o) {
   if (!o.simulate) {
-    if (!o.script.empty()) return fail("--input drives the simulator: add --simulate");
+    if (std::string e = headsetOptionError(o); !e.empty()) return fail(e);
     return runHeadset(o);
   }
   xr::SimulatorOptions s;

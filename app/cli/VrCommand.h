@@ -13,13 +13,13 @@ struct VrOptions {
   bool simulate = false;   // no headset: simulated head and hands
   std::string script;      // --input: scripted head/hand input (simulator)
   int frames = 0;          // stop after N frames
-  std::string screenshot;  // PNG of the left eye after the last frame (simulator)
+  std::string screenshot;  // PNG of the left eye after the last frame
   bool mirror = false;     // desktop window showing the left eye
-  std::string eyeSize;     // simulator: per-eye size WxH
+  std::string eyeSize;     // simulator only: per-eye size WxH (a headset refuses it)
   bool validate = false;   // Vulkan validation layer (exit 3 on any message)
-  bool timing = false;     // print the mean stereo frame time
+  bool timing = false;     // print the stereo frame time (headset: work and runtime period)
   bool adaptive = false;   // simulator: adaptive quality (the headset always adapts)
-  int gpu = -1;            // device index
+  int gpu = -1;            // simulator only: device index (a headset's runtime picks; refused)
   std::string annotator;   // recorded with every edit
   std::string sample = "ct";
 };

@@ -1,8 +1,16 @@
 #include "app/xr/AdaptiveQuality.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace delineo::app::xr {
+
+void AdaptiveQuality::setDisplayPeriodMs(double periodMs) {
+  if (!(periodMs > 0) || !std::isfinite(periodMs)) return;
+  mPeriodsMs.push_back(periodMs);
+  while (static_cast<int>(mPeriodsMs.size()) > std::max(1, mOptions.periodWindow)) mPeriodsMs.pop_front();
+  mOptions.budgetMs = *std::min_element(mPeriodsMs.begin(), mPeriodsMs.end());
+}
 
 void AdaptiveQuality::update(double frameMs, bool idle, double dtS) {
   mSmoothedMs = mSmoothedMs <= 0 ? frameMs : mSmoothedMs + mOptions.smoothing * (frameMs - mSmoothedMs);

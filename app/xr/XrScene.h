@@ -53,7 +53,12 @@ class XrScene {
 
   // One frame of input: manipulation, tools and panel; edits are committed to the Session and
   // their bricks uploaded. The first call places the volume in front of the head.
+  // `lastFrameMs`: Delineo's own work on the previous frame, which adaptive quality holds
+  // within the frame budget.
   void update(const FrameInput& input, double lastFrameMs);
+  // The frame time adaptive quality holds: a headset's display period (XrFrameState's
+  // predictedDisplayPeriod; see AdaptiveQuality::setDisplayPeriodMs).
+  void setDisplayPeriodMs(double periodMs) { mQuality.setDisplayPeriodMs(periodMs); }
   // The eyes' views (patient-space cameras) for `eyes` at this scene's placement.
   std::vector<renderer::View> views(std::span<const EyeView> eyes) const;
   // Raymarches every eye (one layer each) and draws the overlays; returns the timeline value.

@@ -254,11 +254,23 @@ core::Result<void> XrHeadset::pollActions(XrTime time, FrameInput& input) {
   return {};
 }
 
-core::Result<void> XrHeadset::renderFrame(XrScene& scene, FrameInput& input, double& lastMs) {
+core::Result<void> XrHeadset::renderFrame(XrScene& scene, FrameInput& input, double& lastWorkMs) {
+  using Clock = std::chrono::steady_clock;
+  auto msBetween = [](Clock::time_point from, Clock::time_point to) {
+    return std::chrono::duration<double, std::milli>(to - from).count();
+  };
   XrFrameState frame{XR_TYPE_FRAME_STATE};
   XR_TRY(xrWaitFrame(mSession.get(), nullptr, &frame));
-  auto t0 = std::chrono::steady_clock::now();
+  const Clock::time_point woke = Clock::now();
+  if (mLastWaitFrame != Clock::time_point{}) mTiming.intervalMs.add(msBetween(mLastWaitFrame, woke));
+  mLastWaitFrame = woke;
+  const double periodMs = static_cast<double>(frame.predictedDisplayPeriod) * 1e-6;
+  if (periodMs > 0) {
+    mTiming.periodMs.add(periodMs);
+    scene.setDisplayPeriodMs(periodMs);
+  }
   XR_TRY(xrBeginFrame(mSession.get(), nullptr));
+  const Clock::time_point workStart = Clock::now();
   if (auto r = pollActions(frame.predictedDisplayTime, input); !r) return r;
 
   XrCompositionLayerProjectionView projection[2]{{XR_TYPE_COMPOSITION_LAYER_PROJECTION_VIEW},
@@ -281,7 +293,7 @@ core::Result<void> XrHeadset::renderFrame(XrScene& scene, FrameInput& input, dou
     input.timeS = static_cast<double>(frame.predictedDisplayTime) * 1e-9;
     const bool tracked = (viewState.viewStateFlags & XR_VIEW_STATE_ORIENTATION_VALID_BIT) != 0;
     if (tracked && count == 2) {
-      scene.update(input, lastMs);
+      scene.update(input, lastWorkMs);
       double scale = scene.quality().resolutionScale();
       VkExtent2D extent{static_cast<uint32_t>(std::lround(mEyeSize.width * scale)),
                         static_cast<uint32_t>(std::lround(mEyeSize.height * scale))};
@@ -294,15 +306,30 @@ core::Result<void> XrHeadset::renderFrame(XrScene& scene, FrameInput& input, dou
         eyes[e].tanUp = std::tan(views[e].fov.angleUp);
         eyes[e].tanDown = std::tan(views[e].fov.angleDown);
       }
+      // The eyes go into the target's own images; the swapchain image is needed only for the
+      // copy, so the runtime holding on to it delays the copy, not the raymarch.
+      auto rendered = scene.render(eyes, *mTarget);
+      if (!rendered) return rendered.error();
+      const Clock::time_point acquireStart = Clock::now();
       uint32_t index = 0;
       XR_TRY(xrAcquireSwapchainImage(mSwapchain.get(), nullptr, &index));
       XrSwapchainImageWaitInfo wait{XR_TYPE_SWAPCHAIN_IMAGE_WAIT_INFO};
       wait.timeout = XR_INFINITE_DURATION;
       XR_TRY(xrWaitSwapchainImage(mSwapchain.get(), &wait));
-      auto rendered = scene.render(eyes, *mTarget);
-      auto copied = rendered ? mTarget->copyTo(index) : core::Result<uint64_t>(rendered.error());
+      const double swapchainWaitMs = msBetween(acquireStart, Clock::now());
+      // Waiting for the GPU here ends the frame's work where it can be measured: adaptive
+      // quality then sees Delineo's time, not the runtime's pacing. It gives up overlapping
+      // this frame's GPU work with the next frame's input and update, small next to the raymarch.
+      auto copied = mTarget->copyTo(index);
+      core::Result<void> done = copied ? mDevice.wait(*copied) : core::Result<void>(copied.error());
+      const double workMs = msBetween(workStart, Clock::now()) - swapchainWaitMs;
       XR_TRY(xrReleaseSwapchainImage(mSwapchain.get(), nullptr));
-      if (!copied) return copied.error();
+      if (!done) return done.error();
+      // The first frame builds pipelines: a one-off that must neither lower quality nor count.
+      if (mRendered > 0) {
+        lastWorkMs = workMs;
+        mTiming.workMs.add(workMs);
+      }
       VkExtent2D drawn = mTarget->extent();
       for (uint32_t e = 0; e < 2; ++e) {
         projection[e].pose = views[e].pose;
@@ -324,7 +351,6 @@ core::Result<void> XrHeadset::renderFrame(XrScene& scene, FrameInput& input, dou
   end.layerCount = layerCount;
   end.layers = layerCount ? layers : nullptr;
   XR_TRY(xrEndFrame(mSession.get(), &end));
-  lastMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   // The audience's view, after the frame is the runtime's: it never delays the headset's frame.
   if (mMirror && layerCount) {
     auto shown = mMirror->show(*mTarget);
@@ -334,9 +360,14 @@ core::Result<void> XrHeadset::renderFrame(XrScene& scene, FrameInput& input, dou
   return {};
 }
 
+core::Result<renderer::RgbaImage> XrHeadset::readLeftEye() const {
+  if (mRendered == 0) return core::makeError("no frame was rendered (the headset session never became visible)");
+  return mTarget->readColor(0);
+}
+
 core::Result<void> XrHeadset::run(XrScene& scene, int frames, const std::function<bool()>& stop) {
   FrameInput input;
-  double lastMs = 0;
+  double lastWorkMs = 0;
   while (true) {
     if (auto r = pollEvents(); !r) return r;
     if (mState.exit()) break;
@@ -354,7 +385,7 @@ core::Result<void> XrHeadset::run(XrScene& scene, int frames, const std::functio
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
       continue;
     }
-    if (auto r = renderFrame(scene, input, lastMs); !r) return r;
+    if (auto r = renderFrame(scene, input, lastWorkMs); !r) return r;
   }
   scene.finish();
   if (mState.lost())

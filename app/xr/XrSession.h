@@ -5,23 +5,37 @@
 // XrSwapchainTarget, and the frame loop in hello_xr's shape:
 // PollEvents -> if running { PollActions; RenderFrame }. Drives an XrScene; with a mirror, each
 // frame's left eye is shown on the desktop after the frame was handed to the runtime.
+// Adaptive quality holds the runtime's display period, measured against Delineo's own work
+// on a frame (from xrBeginFrame to the GPU finishing the render and the copy into the
+// swapchain), never the time the runtime keeps it waiting.
 
 #include <array>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "app/xr/FrameTimes.h"
 #include "app/xr/XrInput.h"
 #include "app/xr/XrRuntime.h"
 #include "app/xr/XrScene.h"
 #include "app/xr/XrSessionState.h"
 #include "core/Result.h"
+#include "renderer/RgbaImage.h"
 #include "renderer/XrSwapchainTarget.h"
 
 namespace delineo::app::xr {
 
 class XrMirror;
+
+// What `--timing` reports for a headset run. The first rendered frame (pipelines are built)
+// is left out of workMs.
+struct HeadsetTiming {
+  FrameTimes workMs;      // Delineo's own work per rendered frame (CPU and GPU, not the runtime's waits)
+  FrameTimes periodMs;    // the runtime's predicted display period, every frame
+  FrameTimes intervalMs;  // between successive xrWaitFrame returns: the pace the runtime kept
+};
 
 class XrHeadset {
  public:
@@ -37,6 +51,11 @@ class XrHeadset {
   // mirror that fails is dropped (mirrorMessage() says why); the headset goes on.
   void setMirror(XrMirror* mirror) { mMirror = mirror; }
   const std::string& mirrorMessage() const { return mMirrorMessage; }
+  const HeadsetTiming& timing() const { return mTiming; }
+  int renderedFrames() const { return mRendered; }
+  // The last rendered frame's left eye (at the adaptive render size); waits for the GPU. An
+  // error when no frame was rendered (the session never became visible).
+  core::Result<renderer::RgbaImage> readLeftEye() const;
   VkExtent2D recommendedEyeSize() const { return mEyeSize; }
   const char* spaceName() const { return mStage ? "stage" : "local"; }
 
@@ -47,7 +66,7 @@ class XrHeadset {
   core::Result<void> createActions();
   core::Result<void> pollEvents();
   core::Result<void> pollActions(XrTime time, FrameInput& input);
-  core::Result<void> renderFrame(XrScene& scene, FrameInput& input, double& lastMs);
+  core::Result<void> renderFrame(XrScene& scene, FrameInput& input, double& lastWorkMs);
 
   XrRuntime& mRuntime;
   VkInstance mVkInstance;
@@ -65,6 +84,8 @@ class XrHeadset {
   VkExtent2D mEyeSize{};
   SessionStateMachine mState;
   int mRendered = 0;
+  HeadsetTiming mTiming;
+  std::chrono::steady_clock::time_point mLastWaitFrame{};  // when xrWaitFrame last returned
   XrMirror* mMirror = nullptr;
   std::string mMirrorMessage;
 };

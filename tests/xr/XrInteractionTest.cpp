@@ -4,12 +4,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <set>
 
 #include <gtest/gtest.h>
 
 #include "app/xr/AdaptiveQuality.h"
+#include "app/xr/FrameTimes.h"
 #include "app/xr/VolumeManipulator.h"
 #include "app/xr/XrBindings.h"
 #include "app/xr/XrInteraction.h"
@@ -399,6 +401,82 @@ TEST(AdaptiveQuality, KeepsFullQualityWithinBudget) {
   for (int f = 0; f < 200; ++f) q.update(8, false, 0.011);
   EXPECT_DOUBLE_EQ(q.stepScale(), 1.0);
   EXPECT_DOUBLE_EQ(q.resolutionScale(), 1.0);
+}
+
+// Given a headset whose runtime reports a 60 Hz display (16.7 ms period), when Delineo's work
+// takes 14 ms a frame, then quality stays full: the fixed 90 Hz budget would have lowered it.
+TEST(AdaptiveQuality, HoldsTheRuntimesDisplayPeriodNotNinetyHertz) {
+  AdaptiveQuality at90;
+  for (int f = 0; f < 200; ++f) at90.update(14, false, 1.0 / 60);
+  EXPECT_GT(at90.stepScale(), 1.0);
+
+  AdaptiveQuality at60;
+  at60.setDisplayPeriodMs(16.666);
+  for (int f = 0; f < 200; ++f) at60.update(14, false, 1.0 / 60);
+  EXPECT_DOUBLE_EQ(at60.budgetMs(), 16.666);
+  EXPECT_DOUBLE_EQ(at60.stepScale(), 1.0);
+  EXPECT_DOUBLE_EQ(at60.resolutionScale(), 1.0);
+
+  // Work over the period still trades quality for time.
+  for (int f = 0; f < 200; ++f) at60.update(20, false, 1.0 / 60);
+  EXPECT_GT(at60.stepScale(), 1.0);
+}
+
+// Given a 120 Hz display, 10 ms of work (within 90 Hz's budget) is late and lowers quality.
+TEST(AdaptiveQuality, AFasterDisplayTightensTheBudget) {
+  AdaptiveQuality q;
+  q.setDisplayPeriodMs(1000.0 / 120);
+  for (int f = 0; f < 200; ++f) q.update(10, false, 1.0 / 120);
+  EXPECT_GT(q.stepScale(), 1.0);
+}
+
+// A runtime that reports no period (0) or nonsense leaves the budget as it was.
+TEST(AdaptiveQuality, IgnoresAMissingDisplayPeriod) {
+  AdaptiveQuality q;
+  q.setDisplayPeriodMs(0);
+  q.setDisplayPeriodMs(-5);
+  q.setDisplayPeriodMs(std::nan(""));
+  q.setDisplayPeriodMs(std::numeric_limits<double>::infinity());
+  EXPECT_DOUBLE_EQ(q.budgetMs(), AdaptiveOptions{}.budgetMs);
+}
+
+// Given a 20 Hz display (Monado's null compositor) whose runtime paces a late frame at 10 Hz
+// and reports 100 ms for it, the budget stays the display's 50 ms: work of 60 ms a frame still
+// lowers quality, where holding the longer period would have kept the slow rate.
+TEST(AdaptiveQuality, ALongerPeriodForALateFrameDoesNotRaiseTheBudget) {
+  AdaptiveQuality q;
+  q.setDisplayPeriodMs(50);
+  EXPECT_DOUBLE_EQ(q.budgetMs(), 50);  // the first period replaces the 90 Hz default, even when longer
+  for (int f = 0; f < 100; ++f) {
+    q.setDisplayPeriodMs(f % 3 ? 50 : 100);
+    q.update(60, false, 0.075);
+  }
+  EXPECT_DOUBLE_EQ(q.budgetMs(), 50);
+  EXPECT_GT(q.stepScale(), 1.0);
+}
+
+// Given a runtime whose first frames report a placeholder period (Monado's null compositor:
+// 16 ms twice, then its 50 ms), the budget is the display's 50 ms once the window has passed.
+TEST(AdaptiveQuality, APlaceholderPeriodAtTheStartIsForgotten) {
+  AdaptiveQuality q;
+  q.setDisplayPeriodMs(16);
+  q.setDisplayPeriodMs(16);
+  EXPECT_DOUBLE_EQ(q.budgetMs(), 16);
+  for (int f = 0; f < AdaptiveOptions{}.periodWindow; ++f) q.setDisplayPeriodMs(50);
+  EXPECT_DOUBLE_EQ(q.budgetMs(), 50);
+}
+
+TEST(FrameTimes, MeanAndMedianOfTheSamples) {
+  FrameTimes t;
+  EXPECT_EQ(t.count(), 0u);
+  EXPECT_DOUBLE_EQ(t.meanMs(), 0);
+  EXPECT_DOUBLE_EQ(t.medianMs(), 0);
+  for (double ms : {12.0, 40.0, 10.0}) t.add(ms);
+  EXPECT_EQ(t.count(), 3u);
+  EXPECT_DOUBLE_EQ(t.meanMs(), 62.0 / 3);
+  EXPECT_DOUBLE_EQ(t.medianMs(), 12.0);  // one slow frame moves the mean, not the median
+  t.add(14);
+  EXPECT_DOUBLE_EQ(t.medianMs(), 13.0);
 }
 
 TEST(SessionStateMachine, FollowsTheOpenXrLifecycle) {

@@ -3,6 +3,7 @@
 // with the Vulkan validation layer on: any validation message fails the run (exit code 3).
 // The labelmap is read back by reopening the session, i.e. from what the journal kept.
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -136,6 +137,34 @@ TEST(XrSimulator, WithoutARuntimeVrExitsNonZeroWithOneLine) {
   EXPECT_NE(out.find("no OpenXR runtime"), std::string::npos) << out;
   EXPECT_NE(out.find("XR_ERROR_RUNTIME_UNAVAILABLE"), std::string::npos) << out;
   EXPECT_NE(out.find("--simulate"), std::string::npos) << out;
+}
+
+// Options the headset path cannot honour are refused in one line naming the option, before the
+// runtime is looked for: the user learns about the option, not about a missing headset.
+TEST(XrSimulator, HeadsetRefusesSimulatorOnlyOptionsBeforeLookingForARuntime) {
+  const std::string vr = std::string("env -u XR_RUNTIME_JSON XDG_CONFIG_HOME=/nonexistent ") + DELINEO_EXE + " vr " + kCt;
+  for (const std::string option : {"--gpu 0", "--eye-size 640x480"}) {
+    std::string out;
+    int code = run(vr + " " + option, &out);
+    EXPECT_EQ(code, 1) << option;
+    EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
+    EXPECT_NE(out.find(option.substr(0, option.find(' ')) + " applies to the simulator"), std::string::npos) << out;
+    EXPECT_EQ(out.find("no OpenXR runtime"), std::string::npos) << out;
+  }
+}
+
+// --screenshot, --timing and --adaptive apply to a headset too: without a runtime, the one
+// line is still the missing runtime.
+TEST(XrSimulator, HeadsetAcceptsScreenshotTimingAndAdaptive) {
+  const fs::path shot = scratch("headset-options") / "eye.png";
+  std::string out;
+  int code = run(std::string("env -u XR_RUNTIME_JSON XDG_CONFIG_HOME=/nonexistent ") + DELINEO_EXE + " vr " + kCt +
+                     " --screenshot " + shot.string() + " --timing --adaptive",
+                 &out);
+  EXPECT_EQ(code, 1);
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
+  EXPECT_NE(out.find("no OpenXR runtime"), std::string::npos) << out;
+  EXPECT_FALSE(fs::exists(shot));
 }
 
 // Given the CT floating in front of the viewer, when the left hand grabs it, moves it and turns
