@@ -344,12 +344,17 @@ namespace {
 // order of relaxation reaches the same fixed point, so the threads change the time, not the result.
 class Propagation {
  public:
-  Propagation(Cell* cells, const core::Dims& padded, std::uint16_t epoch, int threads)
+  // With `record`, the cells whose key this propagation set are kept (see touched()).
+  Propagation(Cell* cells, const core::Dims& padded, std::uint16_t epoch, int threads, bool record)
       : mCells(cells),
         mOffsets{-1, 1, -padded[0], padded[0], -padded[0] * padded[1], padded[0] * padded[1]},
         mEpoch(epoch),
         mRings(static_cast<std::size_t>(threads)),
-        mFinal(std::size_t(threads), 0) {}
+        mFinal(std::size_t(threads), 0),
+        mTouched(record ? std::size_t(threads) : 0) {}
+
+  // Per thread, the cells (seeds included) that took a new key; each is listed once.
+  std::vector<std::vector<std::uint32_t>>& touched() { return mTouched; }
 
   BucketRing& ring(std::size_t t) { return mRings[t]; }
   std::int64_t finalized() const {
@@ -384,12 +389,13 @@ class Propagation {
   template <bool kShared>
   void work(std::size_t t) {
     std::int64_t finalized = 0;
+    std::vector<std::uint32_t>* touched = mTouched.empty() ? nullptr : &mTouched[t];
     if constexpr (kShared) {
       for (std::size_t c = mNext.fetch_add(1, std::memory_order_relaxed); c < mWork.size();
            c = mNext.fetch_add(1, std::memory_order_relaxed))
-        finalized += relaxChunk<true>(*mWork[c], mRings[t]);
+        finalized += relaxChunk<true>(*mWork[c], mRings[t], touched);
     } else {
-      for (const Chunk* c : mWork) finalized += relaxChunk<false>(*c, mRings[t]);
+      for (const Chunk* c : mWork) finalized += relaxChunk<false>(*c, mRings[t], touched);
     }
     mFinal[t] += finalized;
   }
@@ -415,7 +421,7 @@ class Propagation {
 
   // Relaxes the neighbours of the chunk's entries; returns how many voxels (seeds aside) it finalized.
   template <bool kShared>
-  std::int64_t relaxChunk(const Chunk& chunk, BucketRing& ring) {
+  std::int64_t relaxChunk(const Chunk& chunk, BucketRing& ring, std::vector<std::uint32_t>* touched) {
     const std::uint32_t d = mLevel;
     const std::uint32_t n = chunk.size;
     const Cell epoch = Cell(mEpoch) << 48;
@@ -428,6 +434,7 @@ class Propagation {
       const std::uint32_t key = keyOf(self);
       if (key >> 8 != d) continue;  // a stale entry: the voxel got a smaller cost since
       finalized += d > 0;
+      if (touched) touched->push_back(p);  // once per voxel: its one entry at its final cost
       const int level = levelOf(self);
       for (std::int64_t o : mOffsets) {
         const auto q = static_cast<std::uint32_t>(std::int64_t(p) + o);
@@ -459,6 +466,7 @@ class Propagation {
   std::uint16_t mEpoch;
   std::vector<BucketRing> mRings;
   std::vector<std::int64_t> mFinal;
+  std::vector<std::vector<std::uint32_t>> mTouched;
   std::vector<Chunk*> mWork;
   std::uint32_t mLevel = 0;
   std::atomic<std::size_t> mNext{0};
@@ -471,7 +479,9 @@ core::Result<GrowFromSeedsStats> GrowFromSeeds::propagate(const std::vector<std:
   const std::int64_t roiVoxels = mRoi.voxelCount();
   // Helpers only pay off on large regions; the result is the same either way.
   const int threads = roiVoxels < (std::int64_t(1) << 18) ? 1 : workerCount(mParams.threads);
-  Propagation prop(mCells.get(), mPadded, mEpoch, threads);
+  // An update keeps the cells it changed, so that applyUpdate() rewrites only their bricks.
+  const bool incremental = stats.incremental;
+  Propagation prop(mCells.get(), mPadded, mEpoch, threads, incremental);
   for (std::uint32_t p : seeds) prop.ring(0).push(0, p);
 
   // Helpers wait for a new generation, then join the level if it is still open and work its
@@ -537,6 +547,8 @@ core::Result<GrowFromSeedsStats> GrowFromSeeds::propagate(const std::vector<std:
   if (cancelled) return makeError("grow from seeds cancelled");
   control.progress(1.0, "grown from seeds");
   stats.labelled = prop.finalized();
+  mChangedBricks.reset();
+  if (incremental) mChangedBricks = bricksOf(prop.touched());
   return stats;
 }
 
@@ -545,20 +557,43 @@ std::uint8_t GrowFromSeeds::labelAt(std::int64_t i, std::int64_t j, std::int64_t
   return labelOf(paddedIndex(i, j, k));
 }
 
-std::int64_t GrowFromSeeds::apply(LabelEdit& edit) const {
-  if (!hasResult() || edit.geometry().dims != mVolumeDims) return 0;
-  const core::Labelmap& target = edit.labelmap();
-  std::int64_t changed = 0;
-  for (std::int64_t k = mRoi.lo[2]; k < mRoi.hi[2]; ++k)
-    for (std::int64_t j = mRoi.lo[1]; j < mRoi.hi[1]; ++j) {
-      const std::uint8_t* row = target.voxels().data() + target.geometry().linearIndex(0, j, k);
-      std::int64_t p = paddedIndex(mRoi.lo[0], j, k);
-      for (std::int64_t i = mRoi.lo[0]; i < mRoi.hi[0]; ++i, ++p) {
-        const std::uint8_t label = labelOf(p);
-        if (row[i] == 0 && label != 0) changed += edit.set(i, j, k, label);
-      }
+std::vector<std::int64_t> GrowFromSeeds::bricksOf(const std::vector<std::vector<std::uint32_t>>& cells) const {
+  constexpr int kShift = 5;
+  static_assert(core::Labelmap::kBrickSize == 1 << kShift);
+  core::Dims bd;
+  for (int a = 0; a < 3; ++a) bd[std::size_t(a)] = (mVolumeDims[std::size_t(a)] + (1 << kShift) - 1) >> kShift;
+  std::vector<std::uint8_t> marked(std::size_t(bd[0] * bd[1] * bd[2]), 0);
+  for (const auto& list : cells)
+    for (std::uint32_t p : list) {
+      const std::int64_t i = mRoi.lo[0] + p % mPadded[0] - 1, j = mRoi.lo[1] + p / mPadded[0] % mPadded[1] - 1,
+                         k = mRoi.lo[2] + p / (mPadded[0] * mPadded[1]) - 1;
+      marked[std::size_t((i >> kShift) + bd[0] * ((j >> kShift) + bd[1] * (k >> kShift)))] = 1;
     }
-  return changed;
+  std::vector<std::int64_t> bricks;
+  for (std::size_t b = 0; b < marked.size(); ++b)
+    if (marked[b]) bricks.push_back(std::int64_t(b));
+  return bricks;
+}
+
+std::int64_t GrowFromSeeds::write(LabelEdit& edit, const std::vector<std::int64_t>* bricks,
+                                  LabelEdit::RowBasis basis) const {
+  if (!hasResult() || edit.geometry().dims != mVolumeDims) return 0;
+  // Rows of the ROI only (setRows clips to the box): a voxel that is background takes its label.
+  auto propose = [this](std::int64_t j, std::int64_t k, std::int64_t iLo, std::span<std::uint8_t> values) {
+    const Cell* cells = mCells.get() + paddedIndex(iLo, j, k);
+    for (std::size_t x = 0; x < values.size(); ++x) {
+      const std::uint8_t label = static_cast<std::uint8_t>(cells[x]);
+      if (values[x] == 0 && label != 0) values[x] = label;
+    }
+  };
+  return bricks ? edit.setRows(*bricks, mRoi, propose, basis, mParams.threads)
+                : edit.setRows(mRoi, propose, basis, mParams.threads);
+}
+
+std::int64_t GrowFromSeeds::apply(LabelEdit& edit) const { return write(edit, nullptr, LabelEdit::RowBasis::Current); }
+
+std::int64_t GrowFromSeeds::applyUpdate(LabelEdit& edit) const {
+  return write(edit, mChangedBricks ? &*mChangedBricks : nullptr, LabelEdit::RowBasis::EditStart);
 }
 
 }  // namespace delineo::tools

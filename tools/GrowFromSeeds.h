@@ -8,9 +8,10 @@
 // The cost and label maps are kept: after the user adds seeds, update() propagates only from
 // the new seeds, and only where they improve the cost, so an update costs what it changes.
 //
-// Interactive use: the labelmap passed as seeds holds only seed strokes; apply() writes the
-// result into a LabelEdit (a preview), which the caller reverts before painting more seeds,
-// then calls update() and apply() again, and finally finish()es the edit.
+// Interactive use: apply() writes the result into a LabelEdit (a preview) that stays open while
+// the user paints more seeds; then update() and applyUpdate() rewrite only the bricks the new
+// seeds changed, and finally the caller finish()es the edit. Where the seeds are painted into
+// the edit's own labelmap, the caller instead reverts the preview first, then update(), apply().
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
@@ -54,7 +55,13 @@ class GrowFromSeeds {
   // Label of voxel (i,j,k) in the result; 0 outside the ROI or before a run.
   std::uint8_t labelAt(std::int64_t i, std::int64_t j, std::int64_t k) const;
   // Writes the result into `edit`: every ROI voxel that is background there takes its label.
+  // Whole bricks at a time, on the run's threads. Returns the voxels written.
   std::int64_t apply(LabelEdit& edit) const;
+  // After update(): brings `edit`, still open and holding (through apply() or applyUpdate())
+  // the result from before that update, up to date. Only the bricks whose voxels the update
+  // changed are rewritten; the labelmap ends as if the edit were reverted and apply() run.
+  // After a full run it rewrites the whole ROI the same way.
+  std::int64_t applyUpdate(LabelEdit& edit) const;
   bool hasResult() const { return mCells != nullptr; }
 
  private:
@@ -69,6 +76,10 @@ class GrowFromSeeds {
 
   core::Result<GrowFromSeedsStats> propagate(const std::vector<std::uint32_t>& seeds, const core::TaskControl& control,
                                              GrowFromSeedsStats stats);
+  // Labelmap bricks holding the given cells, sorted.
+  std::vector<std::int64_t> bricksOf(const std::vector<std::vector<std::uint32_t>>& cells) const;
+  // apply() and applyUpdate(): the ROI rows of `bricks` (null: of every brick meeting the ROI).
+  std::int64_t write(LabelEdit& edit, const std::vector<std::int64_t>* bricks, LabelEdit::RowBasis basis) const;
   std::uint8_t labelOf(std::int64_t p) const { return static_cast<std::uint8_t>(mCells[std::size_t(p)]); }
   std::int64_t paddedIndex(std::int64_t i, std::int64_t j, std::int64_t k) const {
     return (i - mRoi.lo[0] + 1) + mPadded[0] * ((j - mRoi.lo[1] + 1) + mPadded[1] * (k - mRoi.lo[2] + 1));
@@ -81,6 +92,8 @@ class GrowFromSeeds {
   std::unique_ptr<Cell[], FreeCells> mCells;  // the wall has key 0: cost 0, label 0, never improved
   std::uint16_t mEpoch = 0;                   // of the last propagation
   std::vector<std::uint32_t> mSeedCells;      // cells of the seeds in the result, to notice removed ones
+  // Labelmap bricks the last update() changed; none after a full run.
+  std::optional<std::vector<std::int64_t>> mChangedBricks;
 };
 
 }  // namespace delineo::tools

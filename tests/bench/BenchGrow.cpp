@@ -1,12 +1,19 @@
 // Region grow, ours vs ITK's ConnectedThresholdImageFilter (single-threaded in ITK), on the head
 // CT and on a 512^3 nearest-neighbour upsampling of it; identical output is checked for every
-// row. Then grow from seeds (competitive, multi-label): initial run and incremental update.
-// Run on demand: build/tests/bench/bench_grow
+// row. Then grow from seeds (competitive, multi-label), up to the size of issue #5 (400x400x1500,
+// 20 labels; goal < 10 s initial, < 2 s per update): the whole operation as the user waits for
+// it, compute + write through a LabelEdit + its undo delta, initially and after adding seeds.
+// Run on demand: build/tests/bench/bench_grow [seeds [threads [max Mvoxels]]]
+//   seeds: grow from seeds only; threads: 0 = one per hardware thread; max Mvoxels: skip larger sizes
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <ctime>
+#include <string>
+#include <thread>
 #include <vector>
 
 #include <itkConnectedThresholdImageFilter.h>
@@ -14,6 +21,8 @@
 
 #include "core/io/ImageIO.h"
 #include "tools/GrowFromSeeds.h"
+#include "tools/LabelEdit.h"
+#include "tools/Parallel.h"
 #include "tools/RegionGrow.h"
 
 using namespace delineo;
@@ -116,22 +125,50 @@ void benchRegionGrow(const char* title, const core::Volume& v, const std::vector
   }
 }
 
+// Wall and CPU time (all threads: on a shared machine, wall time alone says little) of one part.
+struct Timed {
+  double ms = 0, cpuMs = 0;
+  template <typename F>
+  auto time(F&& f) {
+    auto t0 = Clock::now();
+    const std::clock_t c0 = std::clock();
+    auto out = f();
+    ms = msSince(t0);
+    cpuMs = 1000.0 * double(std::clock() - c0) / CLOCKS_PER_SEC;
+    return out;
+  }
+};
+
+void printParts(const std::string& row, const Timed& compute, const Timed& apply, const Timed& finish,
+                const Timed* revert = nullptr) {
+  const Timed none;
+  const Timed& r = revert ? *revert : none;
+  const double ms = compute.ms + r.ms + apply.ms + finish.ms, cpu = compute.cpuMs + r.cpuMs + apply.cpuMs + finish.cpuMs;
+  std::printf("%-34s %8.0f %6.0f %8.0f %6.0f %8.0f %6.0f %8.0f %6.0f %8.0f %6.0f\n", row.c_str(), compute.ms,
+              compute.cpuMs, r.ms, r.cpuMs, apply.ms, apply.cpuMs, finish.ms, finish.cpuMs, ms, cpu);
+}
+
 // Grow from seeds on a synthetic CT-like volume: `segments` blobs of distinct intensity in a
 // noisy background, one seed stroke per segment plus background, then a few more seeds.
-void benchGrowFromSeeds(core::Dims dims, int segments) {
+void benchGrowFromSeeds(core::Dims dims, int segments, int threads) {
   core::Geometry g;
   g.dims = dims;
   core::Volume v(g, core::ScalarType::Int16);
   auto vox = v.voxels<std::int16_t>();
-  std::uint32_t rng = 12345;
-  auto next = [&] { return rng = rng * 1664525u + 1013904223u; };
   const std::int64_t cellsZ = segments / 4 + 1;
-  for (std::int64_t k = 0; k < dims[2]; ++k)
-    for (std::int64_t j = 0; j < dims[1]; ++j)
-      for (std::int64_t i = 0; i < dims[0]; ++i) {
-        std::int64_t cell = (i * 2 / dims[0]) + 2 * (j * 2 / dims[1]) + 4 * (k * cellsZ / dims[2]);
-        vox[std::size_t(g.linearIndex(i, j, k))] = std::int16_t(int(cell % segments) * 40 + int(next() >> 28));
-      }
+  // Noise from a hash of the voxel index, so slices can be filled in parallel.
+  tools::parallelChunks(dims[2], 0, [&](std::int64_t k0, std::int64_t k1) {
+    for (std::int64_t k = k0; k < k1; ++k)
+      for (std::int64_t j = 0; j < dims[1]; ++j)
+        for (std::int64_t i = 0; i < dims[0]; ++i) {
+          std::uint32_t h = std::uint32_t(g.linearIndex(i, j, k)) * 2654435761u;
+          h ^= h >> 15;
+          h *= 2246822519u;
+          h ^= h >> 13;
+          std::int64_t cell = (i * 2 / dims[0]) + 2 * (j * 2 / dims[1]) + 4 * (k * cellsZ / dims[2]);
+          vox[std::size_t(g.linearIndex(i, j, k))] = std::int16_t(int(cell % segments) * 40 + int(h >> 28));
+        }
+  });
   core::Labelmap seeds(g);
   auto put = [&](std::int64_t i, std::int64_t j, std::int64_t k, std::uint8_t label) {
     for (std::int64_t d = -3; d <= 3; ++d)
@@ -144,29 +181,65 @@ void benchGrowFromSeeds(core::Dims dims, int segments) {
         std::min(dims[2] - 1, (2 * ck + 1) * dims[2] / (2 * cellsZ)), std::uint8_t(s + 1));
   }
   tools::GrowFromSeedsParams params;
+  params.threads = threads;
   tools::GrowFromSeeds grow;
-  auto t0 = Clock::now();
-  auto first = grow.run(v, seeds, params);
-  double initialMs = msSince(t0);
+  // The user's labelmap; the seeds are kept apart, as in a preview.
+  core::Labelmap target(g);
+  Timed run, apply, finish;
+  auto first = run.time([&] { return grow.run(v, seeds, params); });
   if (!first) {
     std::printf("grow from seeds: %s\n", first.message().c_str());
     return;
   }
+  // Initial: the one-shot operation (compute, write through a LabelEdit, its undo delta).
+  {
+    tools::LabelEdit edit(target, &v, {});
+    apply.time([&] { return grow.apply(edit); });
+    finish.time([&] { return edit.finish(); });
+  }
+  const std::string name = core::toString(dims);
+  printParts(name + " initial", run, apply, finish);
+  // Update: the result stays in an open preview edit while the user adds seeds; then the edit
+  // is brought up to date and finished. Either only the bricks the update changed are rewritten
+  // (applyUpdate), or the preview is reverted and the whole result applied again.
+  core::Labelmap preview(g);
+  tools::LabelEdit edit(preview, &v, {});
+  grow.apply(edit);
   for (int s = 0; s < 5; ++s) put(dims[0] / 3 + s * 7, dims[1] / 3, dims[2] / 2 + s, std::uint8_t(s + 1));
-  t0 = Clock::now();
-  auto update = grow.update(v, seeds);
-  double updateMs = msSince(t0);
-  std::printf("%-20s %10d %14.0f %14.0f %16.2f\n", core::toString(dims).c_str(), segments, initialMs, updateMs,
-              double(g.voxelCount()) / 1e6);
+  Timed update, reapply, refinish;
+  auto updated = update.time([&] { return grow.update(v, seeds); });
+  if (!updated) {
+    std::printf("grow from seeds update: %s\n", updated.message().c_str());
+    return;
+  }
+  reapply.time([&] { return grow.applyUpdate(edit); });
+  refinish.time([&] { return edit.finish(); });
+  printParts(name + " update, changes", update, reapply, refinish);
+  core::Labelmap whole(g);
+  tools::LabelEdit old(whole, &v, {});
+  grow.apply(old);  // stands in for the result before the update: reverting costs the same
+  Timed revert, fullApply, fullFinish;
+  revert.time([&] {
+    old.revert();
+    return 0;
+  });
+  tools::LabelEdit again(whole, &v, {});
+  fullApply.time([&] { return grow.apply(again); });
+  fullFinish.time([&] { return again.finish(); });
+  printParts(name + " update, revert+apply", update, fullApply, fullFinish, &revert);
+  const bool identical = std::equal(preview.voxels().begin(), preview.voxels().end(), whole.voxels().begin());
+  // Fingerprint of the result (FNV-1a over the labels), to check that a faster version agrees.
+  std::uint64_t hash = 1469598103934665603ull;
+  for (std::uint8_t l : preview.voxels()) hash = (hash ^ l) * 1099511628211ull;
+  std::printf("  update changed %lld voxels; result hash %llx; both updates identical: %s\n",
+              static_cast<long long>(updated->labelled), static_cast<unsigned long long>(hash), identical ? "yes" : "NO");
 }
 
-}  // namespace
-
-int main() {
+bool benchRegionGrowAll() {
   auto image = io::readImage(kHeadCt);
   if (!image) {
     std::fprintf(stderr, "%s\n", image.message().c_str());
-    return 1;
+    return false;
   }
   const core::Volume& ct = image->volume;
   std::vector<Case> cases = {
@@ -187,10 +260,22 @@ int main() {
   core::Volume up = upsample(ct, big);
   double scale[3] = {2.0, 2.0, 512.0 / 108.0};
   benchRegionGrow("Region grow on the head CT upsampled to 512^3", up, cases, scale);
+  return true;
+}
 
-  std::printf("\nGrow from seeds (one seed stroke per segment; update = 5 strokes added)\n");
-  std::printf("%-20s %10s %14s %14s %16s\n", "dims", "segments", "initial ms", "update ms", "Mvoxels");
-  benchGrowFromSeeds({200, 200, 375}, 20);
-  benchGrowFromSeeds({400, 400, 375}, 20);
+}  // namespace
+
+int main(int argc, char** argv) {
+  const bool seedsOnly = argc > 1 && std::strcmp(argv[1], "seeds") == 0;
+  const int threads = argc > 2 ? std::atoi(argv[2]) : 0;
+  const double maxMvoxels = argc > 3 ? std::atof(argv[3]) : 1e9;
+  if (!seedsOnly && !benchRegionGrowAll()) return 1;
+  std::printf("\nGrow from seeds (one seed stroke per segment; update = 5 strokes added; threads %d, 0 = %u here)\n",
+              threads, std::thread::hardware_concurrency());
+  std::printf("%-34s %15s %15s %15s %15s %15s\n", "", "compute", "revert", "apply", "finish", "total");
+  std::printf("%-34s %8s %6s %8s %6s %8s %6s %8s %6s %8s %6s\n", "dims, operation", "ms", "cpu", "ms", "cpu", "ms", "cpu",
+              "ms", "cpu", "ms", "cpu");
+  for (core::Dims dims : {core::Dims{200, 200, 375}, core::Dims{400, 400, 375}, core::Dims{400, 400, 1500}})
+    if (double(dims[0] * dims[1] * dims[2]) / 1e6 <= maxMvoxels) benchGrowFromSeeds(dims, 20, threads);
   return 0;
 }

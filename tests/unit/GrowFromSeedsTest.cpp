@@ -330,6 +330,76 @@ TEST(GrowFromSeeds, WritesOnlyBackgroundVoxelsInsideTheRoiAndIsUndoable) {
   EXPECT_TRUE(std::equal(before.begin(), before.end(), m.voxels().begin()));
 }
 
+TEST(GrowFromSeeds, AnOpenPreviewBroughtUpToDateEqualsRevertingAndApplyingAgain) {
+  // Seeds kept apart from the user's labelmap, which already holds labels (one locked); the
+  // preview edit stays open over several updates, and after each one the labelmap and the
+  // edit's delta equal those of a fresh edit that applies the current result.
+  const core::Volume v = phantom(Phantom::TwoValued, {100, 70, 90}, 17);
+  core::Labelmap seeds = core::Labelmap::forVolume(v);
+  std::mt19937 rng(5);
+  addRandomSeeds(seeds, rng, 12, 4);
+  core::Labelmap user = core::Labelmap::forVolume(v);
+  for (const char* name : {"A", "B", "C", "D", "E"}) (void)user.labels().add(name);
+  user.labels().find(5)->locked = true;
+  for (std::int64_t k = 10; k < 30; ++k)
+    for (std::int64_t j = 0; j < 70; ++j)
+      for (std::int64_t i = 20; i < 60; ++i)
+        user.voxels()[std::size_t(v.geometry().linearIndex(i, j, k))] = (i + k) % 7 < 3 ? 5 : 2;
+  PaintRule inRange;
+  inRange.intensityRange = std::pair{50.0, 150.0};
+  for (const PaintRule& rule : {PaintRule{}, inRange})
+    for (int threads : {1, 2}) {
+      SCOPED_TRACE(testing::Message() << (rule.intensityRange ? "intensity range" : "any") << ", threads " << threads);
+      core::Labelmap seedsNow = seeds;
+      GrowFromSeedsParams params;
+      params.intensityStep = 50;
+      params.threads = threads;
+      params.roi = VoxelBox{{3, 0, 5}, {97, 66, 90}};
+      GrowFromSeeds grow;
+      ASSERT_TRUE(grow.run(v, seedsNow, params));
+      core::Labelmap previewed = user;
+      LabelEdit preview(previewed, &v, rule);
+      grow.apply(preview);
+      for (int round = 0; round < 4; ++round) {
+        if (round == 2) {  // a seed inside the ROI erased: a full run
+          const core::Geometry& g = v.geometry();
+          for (std::int64_t p = 0; p < g.voxelCount(); ++p) {
+            const std::int64_t i = p % 100, j = p / 100 % 70, k = p / 7000;
+            if (seedsNow.voxels()[std::size_t(p)] && params.roi->contains(i, j, k)) {
+              seedsNow.voxels()[std::size_t(p)] = 0;
+              break;
+            }
+          }
+        } else {
+          for (int s = 0; s < 3; ++s) {
+            const std::size_t p = rng() % std::uint32_t(v.geometry().voxelCount());
+            if (!seedsNow.voxels()[p]) seedsNow.voxels()[p] = std::uint8_t(1 + (round + s) % 4);
+          }
+        }
+        auto update = grow.update(v, seedsNow);
+        ASSERT_TRUE(update) << update.message();
+        EXPECT_EQ(update->incremental, round != 2);
+        grow.applyUpdate(preview);
+        core::Labelmap fresh = user;
+        LabelEdit once(fresh, &v, rule);
+        grow.apply(once);
+        ASSERT_TRUE(std::equal(fresh.voxels().begin(), fresh.voxels().end(), previewed.voxels().begin()))
+            << "round " << round;
+        const EditDelta expected = once.finish();
+        if (round == 3) {
+          const EditDelta delta = preview.finish();
+          EXPECT_EQ(delta.changedVoxels, expected.changedVoxels);
+          ASSERT_EQ(delta.bricks.size(), expected.bricks.size());
+          for (std::size_t b = 0; b < delta.bricks.size(); ++b) {
+            EXPECT_EQ(delta.bricks[b].brick, expected.bricks[b].brick);
+            EXPECT_EQ(delta.bricks[b].before, expected.bricks[b].before);
+            EXPECT_EQ(delta.bricks[b].after, expected.bricks[b].after);
+          }
+        }
+      }
+    }
+}
+
 TEST(GrowFromSeeds, NeedsSeedsOfTwoLabels) {
   core::Volume v = slabs();
   core::Labelmap m = seedsFor(v);
