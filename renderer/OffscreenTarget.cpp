@@ -44,8 +44,8 @@ OffscreenTarget::~OffscreenTarget() {
   mDevice->retire(std::move(mDepth));
 }
 
-core::Result<std::vector<std::uint8_t>> OffscreenTarget::read(Device& device, const Image& image,
-                                                              uint32_t layer, size_t texelBytes) const {
+core::Result<std::vector<std::uint8_t>> readImageLayer(Device& device, const Image& image, uint32_t layer,
+                                                       size_t texelBytes) {
   VkExtent3D e = image.extent();
   VkDeviceSize bytes = VkDeviceSize{e.width} * e.height * texelBytes;
   auto buffer = Buffer::create(device, bytes, VK_BUFFER_USAGE_TRANSFER_DST_BIT, Buffer::Memory::HostVisible);
@@ -56,9 +56,10 @@ core::Result<std::vector<std::uint8_t>> OffscreenTarget::read(Device& device, co
   VkImage src = image.handle();
   VkBuffer dst = buffer->handle();
   auto value = device.submitOnce([&](VkCommandBuffer cb) {
-    // Copies read best from TRANSFER_SRC_OPTIMAL; the image returns to GENERAL afterwards.
+    // Copies read best from TRANSFER_SRC_OPTIMAL; the image returns to GENERAL afterwards. The
+    // last writer may be the raymarch, the overlays, a panel pass or a copy: wait for them all.
     imageBarrier(cb, src, VK_IMAGE_LAYOUT_GENERAL, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
-                 VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT, VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT,
+                 VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, VK_ACCESS_2_MEMORY_WRITE_BIT,
                  VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_READ_BIT);
     vkCmdCopyImageToBuffer(cb, src, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, dst, 1, &copy);
     imageBarrier(cb, src, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, VK_IMAGE_LAYOUT_GENERAL,
@@ -81,7 +82,7 @@ core::Result<std::vector<std::uint8_t>> OffscreenTarget::read(Device& device, co
 }
 
 core::Result<RgbaImage> OffscreenTarget::readColor(Device& device, uint32_t layer) const {
-  auto bytes = read(device, mColor, layer, 4);
+  auto bytes = readImageLayer(device, mColor, layer, 4);
   if (!bytes) return bytes.error();
   RgbaImage image;
   image.width = static_cast<int>(mColor.extent().width);
@@ -91,7 +92,7 @@ core::Result<RgbaImage> OffscreenTarget::readColor(Device& device, uint32_t laye
 }
 
 core::Result<std::vector<float>> OffscreenTarget::readDepth(Device& device, uint32_t layer) const {
-  auto bytes = read(device, mDepth, layer, 4);
+  auto bytes = readImageLayer(device, mDepth, layer, 4);
   if (!bytes) return bytes.error();
   std::vector<float> depth(bytes->size() / 4);
   std::memcpy(depth.data(), bytes->data(), bytes->size());

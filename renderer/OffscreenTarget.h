@@ -14,6 +14,11 @@ namespace delineo::renderer {
 
 class Device;
 
+// Waits for the GPU and copies one layer of a 2D-array image kept in VK_IMAGE_LAYOUT_GENERAL
+// (a render target's colour or depth) to the CPU: width * height * texelBytes bytes.
+core::Result<std::vector<std::uint8_t>> readImageLayer(Device& device, const Image& image, uint32_t layer,
+                                                       size_t texelBytes);
+
 class OffscreenTarget : public RenderTarget {
  public:
   static core::Result<std::unique_ptr<OffscreenTarget>> create(Device& device, uint32_t width,
@@ -34,8 +39,6 @@ class OffscreenTarget : public RenderTarget {
   core::Result<std::vector<float>> readDepth(Device& device, uint32_t layer = 0) const;
 
  private:
-  core::Result<std::vector<std::uint8_t>> read(Device& device, const Image& image, uint32_t layer,
-                                               size_t texelBytes) const;
   Device* mDevice;
   Image mColor;
   Image mDepth;

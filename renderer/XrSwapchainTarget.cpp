@@ -4,6 +4,7 @@
 
 #include "renderer/Buffer.h"
 #include "renderer/Device.h"
+#include "renderer/OffscreenTarget.h"
 
 namespace delineo::renderer {
 
@@ -96,40 +97,12 @@ core::Result<uint64_t> XrSwapchainTarget::copyTo(uint32_t index) {
 
 core::Result<RgbaImage> XrSwapchainTarget::readColor(uint32_t layer) const {
   if (layer >= mLayers) return core::makeError("XR swapchain layer out of range");
-  VkExtent3D e = mColor.extent();
-  VkDeviceSize bytes = VkDeviceSize{e.width} * e.height * 4;
-  auto buffer = Buffer::create(mDevice, bytes, VK_BUFFER_USAGE_TRANSFER_DST_BIT, Buffer::Memory::HostVisible);
-  if (!buffer) return buffer.error();
-  VkBufferImageCopy copy{};
-  copy.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, layer, 1};
-  copy.imageExtent = {e.width, e.height, 1};
-  VkImage src = mColor.handle();
-  VkBuffer dst = buffer->handle();
-  auto value = mDevice.submitOnce([&](VkCommandBuffer cb) {
-    // The last writer may be the raymarch, the overlays or the panel pass: wait for them all.
-    imageBarrier(cb, src, VK_IMAGE_LAYOUT_GENERAL, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
-                 VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, VK_ACCESS_2_MEMORY_WRITE_BIT, VK_PIPELINE_STAGE_2_COPY_BIT,
-                 VK_ACCESS_2_TRANSFER_READ_BIT);
-    vkCmdCopyImageToBuffer(cb, src, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, dst, 1, &copy);
-    imageBarrier(cb, src, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, VK_IMAGE_LAYOUT_GENERAL, VK_PIPELINE_STAGE_2_COPY_BIT,
-                 VK_ACCESS_2_NONE, VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT, VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT);
-    VkMemoryBarrier2 after{VK_STRUCTURE_TYPE_MEMORY_BARRIER_2};
-    after.srcStageMask = VK_PIPELINE_STAGE_2_COPY_BIT;
-    after.srcAccessMask = VK_ACCESS_2_TRANSFER_WRITE_BIT;
-    after.dstStageMask = VK_PIPELINE_STAGE_2_HOST_BIT;
-    after.dstAccessMask = VK_ACCESS_2_HOST_READ_BIT;
-    VkDependencyInfo dep{VK_STRUCTURE_TYPE_DEPENDENCY_INFO};
-    dep.memoryBarrierCount = 1;
-    dep.pMemoryBarriers = &after;
-    vkCmdPipelineBarrier2(cb, &dep);
-  });
-  if (!value) return value.error();
-  if (auto r = mDevice.wait(*value); !r) return r.error();
+  auto bytes = readImageLayer(mDevice, mColor, layer, 4);
+  if (!bytes) return bytes.error();
   RgbaImage image;
-  image.width = static_cast<int>(e.width);
-  image.height = static_cast<int>(e.height);
-  const auto* p = static_cast<const std::uint8_t*>(buffer->mapped());
-  image.pixels.assign(p, p + bytes);
+  image.width = static_cast<int>(mColor.extent().width);
+  image.height = static_cast<int>(mColor.extent().height);
+  image.pixels = std::move(bytes).value();
   return image;
 }
 

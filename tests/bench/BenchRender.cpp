@@ -18,13 +18,10 @@
 #include <vector>
 
 #include "RenderBenchCommon.h"
-#include "core/io/InVesalius.h"
-#include "renderer/Instance.h"
 
 using namespace delineo;
 using namespace delineo::renderer;
 using delineo::bench::medianMs;
-using delineo::bench::upsample;
 
 int main(int argc, char** argv) {
   bool quick = false, essOnly = false, stereo = false;
@@ -41,34 +38,16 @@ int main(int argc, char** argv) {
     else if (a == "--save" && i + 1 < argc) saveDir = argv[++i];
     else return std::fprintf(stderr, "bench_render: unknown argument %s\n", a.c_str()), 2;
   }
-  auto image = io::readInVesalius(input);
-  if (!image) {
-    std::fprintf(stderr, "bench_render: %s\n", image.message().c_str());
-    return 1;
-  }
-  auto instance = Instance::create({});
-  if (!instance) return std::fprintf(stderr, "bench_render: %s\n", instance.message().c_str()), 1;
-  DeviceOptions deviceOptions;
-  deviceOptions.gpuIndex = resolveGpuIndex(-1);
-  auto device = Device::create(**instance, deviceOptions);
-  if (!device) return std::fprintf(stderr, "bench_render: %s\n", device.message().c_str()), 1;
-  auto preset = loadPreset("ct-bone");
-  if (!preset) return std::fprintf(stderr, "bench_render: %s\n", preset.message().c_str()), 1;
-  std::printf("device: %s\n", (*device)->name().c_str());
+  auto setup = bench::openBench(input, quick);
+  if (!setup) return std::fprintf(stderr, "bench_render: %s\n", setup.message().c_str()), 1;
+  Device* device = setup->device.get();
+  const TransferFunction* preset = &setup->preset;
+  std::printf("device: %s\n", device->name().c_str());
   std::printf("%-14s %-9s %-5s %12s %12s %8s %10s\n", "volume", "image", "mode", "ESS ms", "no-ESS ms", "speedup",
               "ESS cpu-ms");
 
-  struct Data {
-    std::string name;
-    std::string tag;  // file names of --save
-    core::Volume volume;
-  };
-  std::vector<Data> data;
-  data.push_back({"head 256x256x108", "head", std::move(image->volume)});
-  if (!quick) data.push_back({"head up 512^3", "head512", upsample(data[0].volume, {512, 512, 512})});
-
-  for (auto& d : data) {
-    auto renderer = VolumeRenderer::create(**device);
+  for (auto& d : setup->volumes) {
+    auto renderer = VolumeRenderer::create(*device);
     if (!renderer) return std::fprintf(stderr, "bench_render: %s\n", renderer.message().c_str()), 1;
     auto upload = std::chrono::steady_clock::now();
     if (auto r = (*renderer)->setVolume(d.volume); !r) return std::fprintf(stderr, "bench_render: %s\n", r.message().c_str()), 1;
@@ -87,10 +66,10 @@ int main(int argc, char** argv) {
         frame.volume.emptySpaceSkipping = true;
         const char* name = mode == RenderMode::Dvr ? "dvr" : mode == RenderMode::Mip ? "mip" : "iso";
         std::string png = saveDir.empty() ? std::string() : saveDir + "/" + d.tag + "-" + std::to_string(size) + "-" + name + ".png";
-        double skip = medianMs(**device, **renderer, frame, d.volume.geometry(), size, frames, false, png);
+        double skip = medianMs(*device, **renderer, frame, d.volume.geometry(), size, frames, false, png);
         double skipCpu = bench::lastCpuMsPerFrame();
         frame.volume.emptySpaceSkipping = false;
-        double full = essOnly ? 0.0 : medianMs(**device, **renderer, frame, d.volume.geometry(), size, size > 512 ? 1 : 3);
+        double full = essOnly ? 0.0 : medianMs(*device, **renderer, frame, d.volume.geometry(), size, size > 512 ? 1 : 3);
         std::printf("%-14s %4ux%-4u %-5s %12.1f %12.1f %7.2fx %10.1f\n", d.name.c_str(), size, size, name, skip, full,
                     full / skip, skipCpu);
         std::fflush(stdout);
@@ -104,7 +83,7 @@ int main(int argc, char** argv) {
       frame.volume.isoValue = preset->isoValue;
       std::string png = saveDir.empty() ? std::string()
                                         : saveDir + "/" + d.tag + "-stereo-" + (mode == RenderMode::Dvr ? "dvr" : "iso") + ".png";
-      double ms = medianMs(**device, **renderer, frame, d.volume.geometry(), 2000, frames, true, png);
+      double ms = medianMs(*device, **renderer, frame, d.volume.geometry(), 2000, frames, true, png);
       std::printf("%-14s %-9s %-5s %12.1f %12s %8s  (%.0f stereo frames/s)\n", d.name.c_str(), "2x2000^2",
                   mode == RenderMode::Dvr ? "dvr" : "iso", ms, "-", "-", 1000.0 / ms);
       std::fflush(stdout);

@@ -35,13 +35,10 @@
 #include <vector>
 
 #include "RenderBenchCommon.h"
-#include "core/io/InVesalius.h"
-#include "renderer/Instance.h"
 
 using namespace delineo;
 using namespace delineo::renderer;
 using delineo::bench::medianMs;
-using delineo::bench::upsample;
 
 namespace {
 
@@ -190,30 +187,16 @@ int main(int argc, char** argv) {
     else if (a == "--input" && i + 1 < argc) input = argv[++i];
     else return std::fprintf(stderr, "bench_render_vtk: unknown argument %s\n", a.c_str()), 2;
   }
-  auto image = io::readInVesalius(input);
-  if (!image) return std::fprintf(stderr, "bench_render_vtk: %s\n", image.message().c_str()), 1;
-  auto instance = Instance::create({});
-  if (!instance) return std::fprintf(stderr, "bench_render_vtk: %s\n", instance.message().c_str()), 1;
-  DeviceOptions deviceOptions;
-  deviceOptions.gpuIndex = resolveGpuIndex(-1);
-  auto device = Device::create(**instance, deviceOptions);
-  if (!device) return std::fprintf(stderr, "bench_render_vtk: %s\n", device.message().c_str()), 1;
-  auto preset = loadPreset("ct-bone");
-  if (!preset) return std::fprintf(stderr, "bench_render_vtk: %s\n", preset.message().c_str()), 1;
-  std::printf("ours on: %s; VTK %s\n", (*device)->name().c_str(), "9 (fixed-point CPU mapper, OpenGL GPU mapper)");
+  auto setup = bench::openBench(input, quick);
+  if (!setup) return std::fprintf(stderr, "bench_render_vtk: %s\n", setup.message().c_str()), 1;
+  Device* device = setup->device.get();
+  const TransferFunction* preset = &setup->preset;
+  std::printf("ours on: %s; VTK %s\n", device->name().c_str(), "9 (fixed-point CPU mapper, OpenGL GPU mapper)");
   std::printf("%-16s %-9s %-4s %9s %9s %9s %11s %10s\n", "volume", "image", "mode", "ours ms", "vtk-cpu", "vtk-gl",
               "ours/cpu", "ours/gl");
 
-  struct Data {
-    std::string name, tag;
-    core::Volume volume;
-  };
-  std::vector<Data> data;
-  data.push_back({"head 256x256x108", "head", std::move(image->volume)});
-  if (!quick) data.push_back({"head up 512^3", "head512", upsample(data[0].volume, {512, 512, 512})});
-
-  for (auto& d : data) {
-    auto renderer = VolumeRenderer::create(**device);
+  for (auto& d : setup->volumes) {
+    auto renderer = VolumeRenderer::create(*device);
     if (!renderer) return std::fprintf(stderr, "bench_render_vtk: %s\n", renderer.message().c_str()), 1;
     if (auto r = (*renderer)->setVolume(d.volume); !r)
       return std::fprintf(stderr, "bench_render_vtk: %s\n", r.message().c_str()), 1;
@@ -232,7 +215,7 @@ int main(int argc, char** argv) {
         frame.volume.windowWidth = preset->windowWidth;
         frame.volume.windowLevel = preset->windowLevel;
         frame.volume.stepMm = step;
-        double ours = medianMs(**device, **renderer, frame, d.volume.geometry(), size, frames, false, png("ours"));
+        double ours = medianMs(*device, **renderer, frame, d.volume.geometry(), size, frames, false, png("ours"));
         double cpu = 0, gl = 0;
         {
           VtkScene scene(d.volume, false, *preset, mode, step, size);

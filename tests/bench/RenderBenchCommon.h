@@ -11,8 +11,10 @@
 #include <sys/resource.h>
 
 #include "core/Volume.h"
+#include "core/io/InVesalius.h"
 #include "renderer/Camera.h"
 #include "renderer/Device.h"
+#include "renderer/Instance.h"
 #include "renderer/OffscreenTarget.h"
 #include "renderer/RgbaImage.h"
 #include "renderer/VolumeRenderer.h"
@@ -98,6 +100,40 @@ inline double medianMs(Device& device, VolumeRenderer& renderer, FrameParams fra
   lastCpuMsPerFrame() = (processCpuSeconds() - cpuStart) * 1000.0 / frames;
   std::sort(ms.begin(), ms.end());
   return ms[ms.size() / 2];
+}
+
+// What both render benchmarks run on: a device (DELINEO_GPU or the best one), the ct-bone
+// preset, and the head CT with (unless quick) its 512^3 upsampling.
+struct BenchVolume {
+  std::string name;  // table label
+  std::string tag;   // file names of --save
+  core::Volume volume;
+};
+struct BenchSetup {
+  std::unique_ptr<Instance> instance;
+  std::unique_ptr<Device> device;
+  TransferFunction preset;
+  std::vector<BenchVolume> volumes;
+};
+
+inline core::Result<BenchSetup> openBench(const std::string& input, bool quick) {
+  auto image = io::readInVesalius(input);
+  if (!image) return image.error();
+  BenchSetup setup;
+  auto instance = Instance::create({});
+  if (!instance) return instance.error();
+  setup.instance = std::move(instance).value();
+  DeviceOptions deviceOptions;
+  deviceOptions.gpuIndex = resolveGpuIndex(-1);
+  auto device = Device::create(*setup.instance, deviceOptions);
+  if (!device) return device.error();
+  setup.device = std::move(device).value();
+  auto preset = loadPreset("ct-bone");
+  if (!preset) return preset.error();
+  setup.preset = std::move(preset).value();
+  setup.volumes.push_back({"head 256x256x108", "head", std::move(image->volume)});
+  if (!quick) setup.volumes.push_back({"head up 512^3", "head512", upsample(setup.volumes[0].volume, {512, 512, 512})});
+  return setup;
 }
 
 }  // namespace delineo::bench
