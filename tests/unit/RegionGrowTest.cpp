@@ -203,6 +203,45 @@ TEST(RegionGrow, EqualsBruteForceOnWideNoisePhantomsWithLeakGuardAndRoi) {
   }
 }
 
+// Given a block of in-range noise (30% holes) in a background with a few in-range voxels,
+// whose region spans 0.5% to 6% of the ROI, around where the flood hands over to labelling the
+// components (1/64 of the ROI): when grown, the region equals the brute-force flood's and ITK's.
+TEST(RegionGrow, EqualsItkForRegionsAroundTheFloodToLabellingCrossover) {
+  core::Geometry g;
+  g.dims = {96, 96, 96};
+  const std::int64_t total = g.voxelCount();
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<int> percent(0, 99);
+  for (double share : {0.005, 0.014, 0.0156, 0.016, 0.018, 0.03, 0.06}) {
+    // A block 64 x rows x 16 with 70% of its voxels in range holds about `share` of the volume.
+    const auto rows = std::max<std::int64_t>(1, std::int64_t(share * double(total) / (64.0 * 16.0 * 0.7) + 0.5));
+    core::Volume v(g, core::ScalarType::Int16);
+    auto voxels = v.voxels<std::int16_t>();
+    for (std::int64_t k = 0; k < g.dims[2]; ++k)
+      for (std::int64_t j = 0; j < g.dims[1]; ++j)
+        for (std::int64_t i = 0; i < g.dims[0]; ++i) {
+          const bool inBlock = i >= 16 && i < 80 && j >= 10 && j < 10 + rows && k >= 40 && k < 56;
+          const bool inRange = percent(rng) < (inBlock ? 70 : 5);  // 5%: below percolation, also 26-connected
+          voxels[std::size_t(g.linearIndex(i, j, k))] = std::int16_t(inRange ? 40 + percent(rng) % 40 : 200);
+        }
+    for (std::int64_t i = 16; i < 80; ++i) voxels[std::size_t(g.linearIndex(i, 10, 48))] = 50;  // the seed's row
+    for (int connectivity : {6, 26}) {
+      RegionGrowParams p;
+      p.seeds = {{48, 10, 48}};
+      p.lower = 40;
+      p.upper = 79;
+      p.connectivity = connectivity;
+      auto ours = growConnectedThreshold(v, p);
+      ASSERT_TRUE(ours) << ours.message();
+      auto ref = test::bruteForceGrow(voxels.data(), g.dims, p.seeds, p.lower, p.upper, connectivity);
+      EXPECT_NEAR(double(ours->voxels) / double(total), share, share * 0.15) << connectivity << "-connected";
+      EXPECT_EQ(ours->voxels, ref.count()) << share << ", " << connectivity << "-connected";
+      auto itk = itkConnectedThreshold<std::int16_t>(v, p.seeds, p.lower, p.upper, connectivity);
+      EXPECT_EQ(test::differingVoxels(ours->mask, itk.GetPointer()), 0) << share << ", " << connectivity << "-connected";
+    }
+  }
+}
+
 TEST(RegionGrow, StaysInsideTheRegionOfInterest) {
   const core::Volume& ct = headCt();
   const HeadCase c = headCases()[0];
