@@ -119,6 +119,9 @@ int runGrow(const GrowOptions& options) {
     // Nothing is saved; the label added for the grow is taken back (journaled as an undo).
     if (labelAdded)
       if (auto undone = session->undo(); !undone) std::cerr << "delineo: error: " << undone.message() << "\n";
+    // A new document's journal holds only this failed attempt: nothing to recover, so it goes
+    // (a journal that was at --out before was moved aside, not touched).
+    if (sessionOptions.newDocument) std::filesystem::remove(session->journalPath(), ec);
     return fail(grown.message());
   }
   const tools::GrowRegion& region = grown->grow.region;

@@ -210,6 +210,7 @@ TEST(SemiAutoOps, GrowCommandWithoutIntoStartsANewLabelmap) {
   EXPECT_NE(rc, 0);
   EXPECT_NE(output.find("leak guard"), std::string::npos) << output;
   EXPECT_FALSE(fs::exists(leaky));
+  EXPECT_FALSE(fs::exists(leaky + ".journal")) << "a failed new document keeps no journal";
 }
 
 }  // namespace
