@@ -77,6 +77,59 @@ void uniteRows(const Span* spans, std::uint32_t* parent, std::uint32_t a, std::u
   }
 }
 
+#if defined(__SSE2__)
+// 64 voxels of a 16-bit type at once (SSE2 is part of x86-64): signed compares, unsigned
+// values shifted into signed order first.
+template <typename T>
+std::uint64_t bits64(const T* p, TypedRange<T> range) {
+  const __m128i flip = _mm_set1_epi16(std::is_signed_v<T> ? 0 : std::int16_t(-32768));
+  const __m128i lo = _mm_xor_si128(_mm_set1_epi16(std::int16_t(range.lo)), flip);
+  const __m128i hi = _mm_xor_si128(_mm_set1_epi16(std::int16_t(range.hi)), flip);
+  std::uint64_t word = 0;
+  for (int q = 0; q < 4; ++q) {
+    const __m128i a = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * q)), flip);
+    const __m128i b = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * q + 8)), flip);
+    const __m128i outA = _mm_or_si128(_mm_cmplt_epi16(a, lo), _mm_cmpgt_epi16(a, hi));
+    const __m128i outB = _mm_or_si128(_mm_cmplt_epi16(b, lo), _mm_cmpgt_epi16(b, hi));
+    const auto out = static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_packs_epi16(outA, outB)));
+    word |= std::uint64_t(~out & 0xffffu) << (16 * q);
+  }
+  return word;
+}
+#endif
+
+}  // namespace
+
+template <typename T>
+void inRangeBits(const T* row, std::int64_t n, TypedRange<T> range, std::uint64_t* bits) {
+  const T lo = range.lo, hi = range.hi;
+  for (std::int64_t base = 0; base < n; base += 64) {
+    const std::int64_t count = std::min<std::int64_t>(64, n - base);
+    const T* p = row + base;
+    std::uint64_t word = 0;
+#if defined(__SSE2__)
+    if constexpr (sizeof(T) == 2 && std::is_integral_v<T>) {
+      if (count == 64) {
+        bits[base >> 6] = bits64(p, range);
+        continue;
+      }
+    }
+#endif
+    if constexpr (std::is_integral_v<T>) {
+      // One unsigned compare per voxel: v in [lo, hi] <=> (v - lo) mod 2^bits <= hi - lo.
+      using U = std::make_unsigned_t<T>;
+      const U width = static_cast<U>(static_cast<U>(hi) - static_cast<U>(lo));
+      for (std::int64_t b = 0; b < count; ++b)
+        word |= std::uint64_t(static_cast<U>(static_cast<U>(p[b]) - static_cast<U>(lo)) <= width) << b;
+    } else {
+      for (std::int64_t b = 0; b < count; ++b) word |= std::uint64_t(p[b] >= lo && p[b] <= hi) << b;
+    }
+    bits[base >> 6] = word;
+  }
+}
+
+namespace {
+
 template <typename T>
 class ComponentGrow {
  public:
@@ -210,54 +263,6 @@ class ComponentGrow {
     return false;
   }
 
-  // Bit x of `bits` (x from the ROI's first column) is set when that voxel of the row is in range.
-  void rowBits(const T* row, std::int64_t n, std::uint64_t* bits) const {
-    const T lo = mRange.lo, hi = mRange.hi;
-    for (std::int64_t base = 0; base < n; base += 64) {
-      const std::int64_t count = std::min<std::int64_t>(64, n - base);
-      const T* p = row + base;
-      std::uint64_t word = 0;
-#if defined(__SSE2__)
-      if constexpr (sizeof(T) == 2 && std::is_integral_v<T>) {
-        if (count == 64) {
-          bits[base >> 6] = bits64(p);
-          continue;
-        }
-      }
-#endif
-      if constexpr (std::is_integral_v<T>) {
-        // One unsigned compare per voxel: v in [lo, hi] <=> (v - lo) mod 2^bits <= hi - lo.
-        using U = std::make_unsigned_t<T>;
-        const U width = static_cast<U>(static_cast<U>(hi) - static_cast<U>(lo));
-        for (std::int64_t b = 0; b < count; ++b)
-          word |= std::uint64_t(static_cast<U>(static_cast<U>(p[b]) - static_cast<U>(lo)) <= width) << b;
-      } else {
-        for (std::int64_t b = 0; b < count; ++b) word |= std::uint64_t(p[b] >= lo && p[b] <= hi) << b;
-      }
-      bits[base >> 6] = word;
-    }
-  }
-
-#if defined(__SSE2__)
-  // 64 voxels of a 16-bit type at once (SSE2 is part of x86-64): signed compares, unsigned
-  // values shifted into signed order first.
-  std::uint64_t bits64(const T* p) const {
-    const __m128i flip = _mm_set1_epi16(std::is_signed_v<T> ? 0 : std::int16_t(-32768));
-    const __m128i lo = _mm_xor_si128(_mm_set1_epi16(std::int16_t(mRange.lo)), flip);
-    const __m128i hi = _mm_xor_si128(_mm_set1_epi16(std::int16_t(mRange.hi)), flip);
-    std::uint64_t word = 0;
-    for (int q = 0; q < 4; ++q) {
-      const __m128i a = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * q)), flip);
-      const __m128i b = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * q + 8)), flip);
-      const __m128i outA = _mm_or_si128(_mm_cmplt_epi16(a, lo), _mm_cmpgt_epi16(a, hi));
-      const __m128i outB = _mm_or_si128(_mm_cmplt_epi16(b, lo), _mm_cmpgt_epi16(b, hi));
-      const auto out = static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_packs_epi16(outA, outB)));
-      word |= std::uint64_t(~out & 0xffffu) << (16 * q);
-    }
-    return word;
-  }
-#endif
-
   // Appends the runs of set bits as spans (x in volume indices).
   static void appendSpans(const std::uint64_t* bits, std::int64_t n, std::int32_t x0, std::vector<Span>& spans) {
     const std::int64_t words = (n + 63) >> 6;
@@ -300,7 +305,7 @@ class ComponentGrow {
       const std::size_t sliceFirst = s.spans.size();
       for (std::int64_t j = mBox.lo[1]; j < mBox.hi[1]; ++j, ++localRow) {
         const T* row = mVoxels + mDims[0] * (j + mDims[1] * k) + mBox.lo[0];
-        rowBits(row, n, bits.data());
+        inRangeBits(row, n, mRange, bits.data());
         const auto first = static_cast<std::uint32_t>(s.spans.size());
         appendSpans(bits.data(), n, std::int32_t(mBox.lo[0]), s.spans);
         const auto end = static_cast<std::uint32_t>(s.spans.size());
@@ -425,7 +430,8 @@ ComponentGrowOutcome growByComponents(const T* voxels, const core::Dims& dims, c
 #define DELINEO_COMPONENT_GROW(T)                                                                                  \
   template ComponentGrowOutcome growByComponents<T>(const T*, const core::Dims&, const VoxelBox&, TypedRange<T>, int, \
                                                     const std::vector<std::array<std::int64_t, 3>>&, int,           \
-                                                    std::int64_t, const core::TaskControl&, VoxelMask&);
+                                                    std::int64_t, const core::TaskControl&, VoxelMask&); \
+  template void inRangeBits<T>(const T*, std::int64_t, TypedRange<T>, std::uint64_t*);
 DELINEO_COMPONENT_GROW(std::uint8_t)
 DELINEO_COMPONENT_GROW(std::int16_t)
 DELINEO_COMPONENT_GROW(std::uint16_t)

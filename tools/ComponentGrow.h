@@ -47,6 +47,10 @@ struct ComponentGrowOutcome {
   VoxelBox bounds;              // bounding box of the region (empty when it is)
 };
 
+// Bit x of `bits` ((n + 63) / 64 words) is set when row[x] lies in `range`; bits past n are 0.
+template <typename T>
+void inRangeBits(const T* row, std::int64_t n, TypedRange<T> range, std::uint64_t* bits);
+
 // Writes the region (1) into `mask`, which must be all zero inside `box`. `seeds` lie in `box`;
 // those out of range grow nothing. `threads` as RegionGrowParams::threads.
 template <typename T>

@@ -3,10 +3,10 @@
 // voxels in [lower, upper]) and confidence connected (the range is mean ± k·σ of the seeds'
 // neighbourhood, then of the region, re-grown a few times, as ITK's
 // ConfidenceConnectedImageFilter). The region equals ITK's ConnectedThresholdImageFilter voxel
-// for voxel (6: default face connectivity, 26: FullConnectivity). A small region is flooded (a
-// parallel scanline fill over slabs of slices); past a small share of the ROI the region is
-// found by labelling the connected components of the in-range row runs (ComponentGrow.h),
-// which costs far less per voxel. Reports progress and honours cancel through TaskControl.
+// for voxel (6: default face connectivity, 26: FullConnectivity). The region is flooded (a
+// scanline fill on bit masks of the rows it reaches) until that has cost more than labelling
+// the connected components of the in-range row runs of the whole ROI would (ComponentGrow.h);
+// then it is labelled instead. Reports progress and honours cancel through TaskControl.
 //
 // Interactive use (preview): grow into a LabelEdit, show it, then the caller accepts with
 // edit.finish() (an undo step) or discards with edit.revert().
