@@ -81,14 +81,18 @@ core::Result<std::vector<std::uint8_t>> readImageLayer(Device& device, const Ima
   return std::vector<std::uint8_t>(p, p + bytes);
 }
 
-core::Result<RgbaImage> OffscreenTarget::readColor(Device& device, uint32_t layer) const {
-  auto bytes = readImageLayer(device, mColor, layer, 4);
+core::Result<RgbaImage> readColorLayer(Device& device, const Image& color, uint32_t layer) {
+  auto bytes = readImageLayer(device, color, layer, 4);
   if (!bytes) return bytes.error();
   RgbaImage image;
-  image.width = static_cast<int>(mColor.extent().width);
-  image.height = static_cast<int>(mColor.extent().height);
+  image.width = static_cast<int>(color.extent().width);
+  image.height = static_cast<int>(color.extent().height);
   image.pixels = std::move(bytes).value();
   return image;
+}
+
+core::Result<RgbaImage> OffscreenTarget::readColor(Device& device, uint32_t layer) const {
+  return readColorLayer(device, mColor, layer);
 }
 
 core::Result<std::vector<float>> OffscreenTarget::readDepth(Device& device, uint32_t layer) const {

@@ -18,6 +18,8 @@ class Device;
 // (a render target's colour or depth) to the CPU: width * height * texelBytes bytes.
 core::Result<std::vector<std::uint8_t>> readImageLayer(Device& device, const Image& image, uint32_t layer,
                                                        size_t texelBytes);
+// The same for an RGBA8 colour image.
+core::Result<RgbaImage> readColorLayer(Device& device, const Image& color, uint32_t layer);
 
 class OffscreenTarget : public RenderTarget {
  public:

@@ -97,13 +97,7 @@ core::Result<uint64_t> XrSwapchainTarget::copyTo(uint32_t index) {
 
 core::Result<RgbaImage> XrSwapchainTarget::readColor(uint32_t layer) const {
   if (layer >= mLayers) return core::makeError("XR swapchain layer out of range");
-  auto bytes = readImageLayer(mDevice, mColor, layer, 4);
-  if (!bytes) return bytes.error();
-  RgbaImage image;
-  image.width = static_cast<int>(mColor.extent().width);
-  image.height = static_cast<int>(mColor.extent().height);
-  image.pixels = std::move(bytes).value();
-  return image;
+  return readColorLayer(mDevice, mColor, layer);
 }
 
 }  // namespace delineo::renderer
