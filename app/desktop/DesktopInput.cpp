@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "app/StepText.h"
 #include "app/desktop/DesktopApp.h"
 #include "app/desktop/Picking.h"
 
@@ -14,9 +15,6 @@ namespace {
 bool isBrush(ToolKind tool) {
   return tool == ToolKind::Brush || tool == ToolKind::Erase || tool == ToolKind::ThresholdBrush;
 }
-
-nlohmann::json vec(core::Vec3 v) { return nlohmann::json::array({v.x, v.y, v.z}); }
-
 }  // namespace
 
 void DesktopApp::handle(const InputAction& a) {
@@ -167,7 +165,7 @@ void DesktopApp::handleCommand(const InputAction& a) {
         if (!r) mEdits->setMessage("Grow: " + r.message());
       } else if (mContour.size() >= 3) {
         nlohmann::json op{{"tool", "contour"}, {"label", mState.tools.label}, {"points_mm", nlohmann::json::array()}};
-        for (const auto& p : mContour) op["points_mm"].push_back(vec(p));
+        for (const auto& p : mContour) op["points_mm"].push_back(jsonVec(p));
         auto r = mEdits->apply(op);
         mEdits->setMessage(r ? "Committed: " + *r : "Contour: " + r.message());
         mContour.clear();
@@ -178,14 +176,14 @@ void DesktopApp::handleCommand(const InputAction& a) {
                           {"erase", mState.tools.scissorsErase}, {"points_mm", nlohmann::json::array()}};
         if (cam.orthographic) {
           op["projection"] = "orthographic";
-          op["direction"] = vec(cam.forward);
+          op["direction"] = jsonVec(cam.forward);
         } else {
           op["projection"] = "perspective";
-          op["eye_mm"] = vec(cam.eyeMm);
+          op["eye_mm"] = jsonVec(cam.eyeMm);
         }
         for (auto [x, y] : mOutline) {
           Ray r = mViews.volume().ray(x, y);
-          op["points_mm"].push_back(vec(r.originMm + r.direction * depth));
+          op["points_mm"].push_back(jsonVec(r.originMm + r.direction * depth));
         }
         auto r = mEdits->apply(op);
         mEdits->setMessage(r ? "Committed: " + *r : "Scissors: " + r.message());

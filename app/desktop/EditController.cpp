@@ -5,26 +5,10 @@
 #include <cstdio>
 
 #include "app/OpsScript.h"
+#include "app/StepText.h"
 #include "tools/VoxelMask.h"
 
 namespace delineo::app {
-
-namespace {
-
-std::string labelName(const Session& session, std::uint8_t id) {
-  const core::Label* l = session.labelmap().labels().find(id);
-  return l ? l->name : "label " + std::to_string(id);
-}
-
-std::string formatMm(double mm) {
-  char text[32];
-  std::snprintf(text, sizeof(text), "%g", std::round(mm * 10) / 10);
-  return text;
-}
-
-nlohmann::json vec(core::Vec3 v) { return nlohmann::json::array({v.x, v.y, v.z}); }
-
-}  // namespace
 
 EditController::~EditController() {
   mJob.finish();
@@ -78,12 +62,12 @@ void EditController::beginStroke(core::Vec3 pointMm, const ToolSettings& tools,
   else mStrokeOp["erase"] = true;
   if (planeNormal) {
     mStrokeOp["shape"] = "disk";
-    mStrokeOp["normal"] = vec(*planeNormal);
+    mStrokeOp["normal"] = jsonVec(*planeNormal);
   }
   if (rule.intensityRange) mStrokeOp["intensity_range"] = {tools.thresholdLow, tools.thresholdHigh};
   if (rule.over == tools::PaintRule::Over::BackgroundOnly) mStrokeOp["paint_over"] = "background";
   mLastMm = pointMm;
-  mStrokeOp["points_mm"].push_back(vec(pointMm));
+  mStrokeOp["points_mm"].push_back(jsonVec(pointMm));
   tools::paintDab(*mStroke, pointMm, mBrush);
   markBox(pointMm, pointMm, mBrush.radiusMm);
 }
@@ -96,7 +80,7 @@ void EditController::continueStroke(core::Vec3 pointMm) {
   tools::paintStroke(*mStroke, segment, mBrush);
   markBox(mLastMm, pointMm, mBrush.radiusMm);
   mLastMm = pointMm;
-  mStrokeOp["points_mm"].push_back(vec(pointMm));
+  mStrokeOp["points_mm"].push_back(jsonVec(pointMm));
 }
 
 core::Result<std::string> EditController::endStroke() {
@@ -127,7 +111,7 @@ void EditController::growFromSeed(core::Vec3 seedMm, const ToolSettings& tools) 
     mMessage = v.message();
     return;
   }
-  mPreviewOp = {{"tool", "grow"}, {"seeds_mm", {vec(seedMm)}}, {"lower", params.lower},
+  mPreviewOp = {{"tool", "grow"}, {"seeds_mm", {jsonVec(seedMm)}}, {"lower", params.lower},
                 {"upper", params.upper}, {"label", tools.label}, {"connectivity", params.connectivity}};
   auto region = std::make_shared<std::optional<tools::GrowRegion>>();
   const std::uint8_t label = tools.label;

@@ -5,27 +5,11 @@
 #include <cstdio>
 
 #include "app/OpsScript.h"
+#include "app/StepText.h"
 #include "tools/RegionGrow.h"
 #include "tools/VoxelMask.h"
 
 namespace delineo::app::xr {
-
-namespace {
-
-nlohmann::json vec(Vec3 v) { return nlohmann::json::array({v.x, v.y, v.z}); }
-
-std::string labelName(const Session& session, std::uint8_t id) {
-  const core::Label* l = session.labelmap().labels().find(id);
-  return l ? l->name : "label " + std::to_string(id);
-}
-
-std::string formatMm(double mm) {
-  char text[32];
-  std::snprintf(text, sizeof(text), "%g", std::round(mm * 10) / 10);
-  return text;
-}
-
-}  // namespace
 
 XrEditor::~XrEditor() {
   // An edit still open when the scene goes away was never committed: restore the labelmap.
@@ -88,7 +72,7 @@ void XrEditor::beginStroke(Vec3 pointMm, const XrToolSettings& settings) {
   mStrokeOp = {{"tool", "brush"}, {"radius_mm", mBrush.radiusMm}, {"points_mm", nlohmann::json::array()}};
   if (mBrush.erase) mStrokeOp["erase"] = true;
   else mStrokeOp["label"] = mBrush.label;
-  mStrokeOp["points_mm"].push_back(vec(pointMm));
+  mStrokeOp["points_mm"].push_back(jsonVec(pointMm));
   mLastMm = pointMm;
   tools::paintDab(*mStroke, pointMm, mBrush);
   touched(mStroke->touchedBricks());
@@ -99,7 +83,7 @@ void XrEditor::strokeTo(Vec3 pointMm) {
   Vec3 segment[2] = {mLastMm, pointMm};
   tools::paintStroke(*mStroke, segment, mBrush);
   mLastMm = pointMm;
-  mStrokeOp["points_mm"].push_back(vec(pointMm));
+  mStrokeOp["points_mm"].push_back(jsonVec(pointMm));
   touched(mStroke->touchedBricks());
 }
 
@@ -145,7 +129,7 @@ void XrEditor::grow(Vec3 seedMm, const XrToolSettings& settings) {
   }
   mPreview = std::make_unique<tools::LabelEdit>(mSession.labelmapForEdit(), &mSession.volume(), tools::PaintRule{});
   mPreviewVoxels = tools::writeMask(*mPreview, region->mask, settings.label, &region->bounds);
-  mPreviewOp = {{"tool", "grow"}, {"seeds_mm", {vec(seedMm)}}, {"lower", params.lower},
+  mPreviewOp = {{"tool", "grow"}, {"seeds_mm", {jsonVec(seedMm)}}, {"lower", params.lower},
                 {"upper", params.upper}, {"label", settings.label}, {"connectivity", params.connectivity}};
   touched(mPreview->touchedBricks());
   mMessage = "Grow preview: " + std::to_string(mPreviewVoxels) + " voxels (A: accept, B: discard)";
@@ -185,7 +169,7 @@ void XrEditor::endContour(const XrToolSettings& settings) {
     return;
   }
   nlohmann::json op{{"tool", "contour"}, {"label", settings.label}, {"points_mm", nlohmann::json::array()}};
-  for (Vec3 p : points) op["points_mm"].push_back(vec(p));
+  for (Vec3 p : points) op["points_mm"].push_back(jsonVec(p));
   auto outcome = applyOperation(mSession, op);
   if (!outcome) mMessage = "Contour: " + outcome.message() + "; nothing changed";
   else if (!outcome->changed) mMessage = "The contour changed nothing (it encloses no voxel centre)";
