@@ -3,10 +3,15 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
 #include <bit>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <thread>
+#include <utility>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -17,11 +22,6 @@
 namespace delineo::tools::detail {
 
 namespace {
-
-// A run of in-range voxels on one row, x0..x1 inclusive.
-struct Span {
-  std::int32_t x0, x1;
-};
 
 // A neighbouring row already visited when rows are walked j fastest, then k, and how far the
 // connectivity reaches sideways into it (see rowOffsets in RegionGrow.cpp).
@@ -56,25 +56,6 @@ void unite(std::uint32_t* parent, std::uint32_t a, std::uint32_t b) {
   b = findRoot(parent, b);
   if (a < b) parent[b] = a;
   else if (b < a) parent[a] = b;
-}
-
-// Joins the spans of two rows that touch: ranges [a, a + na) and [b, b + nb) of `spans`.
-void uniteRows(const Span* spans, std::uint32_t* parent, std::uint32_t a, std::uint32_t na, std::uint32_t b,
-               std::uint32_t nb, int widen) {
-  const std::uint32_t aEnd = a + na, bEnd = b + nb;
-  while (a < aEnd && b < bEnd) {
-    const Span& s = spans[a];
-    const Span& t = spans[b];
-    if (t.x1 + widen < s.x0) {
-      ++b;
-    } else if (s.x1 + widen < t.x0) {
-      ++a;
-    } else {
-      unite(parent, a, b);
-      if (t.x1 < s.x1) ++b;
-      else ++a;
-    }
-  }
 }
 
 #if defined(__SSE2__)
@@ -131,29 +112,53 @@ void inRangeBits(const T* row, std::int64_t n, TypedRange<T> range, std::uint64_
 namespace {
 
 template <typename T>
-class ComponentGrow {
+class ComponentGrow final : public ComponentLabelling {
  public:
   ComponentGrow(const T* voxels, const core::Dims& dims, const VoxelBox& box, TypedRange<T> range, int connectivity,
-                int threads, std::int64_t maxVoxels, const core::TaskControl& control, VoxelMask& mask)
+                int threads, int assistants, std::int64_t maxVoxels, const core::TaskControl& control)
       : mVoxels(voxels), mDims(dims), mBox(box), mRange(range), mPrevious(previousRows(connectivity)),
-        mMaxVoxels(maxVoxels), mControl(control), mMask(mask) {
-    // Left to choose (threads 0), a worker per 8 M voxels at most: below that, starting and
-    // joining threads (once per pass) costs about what it saves, and more on a busy machine.
+        mMaxVoxels(maxVoxels), mControl(control) {
     const std::int64_t depth = box.hi[2] - box.lo[2];
-    const std::int64_t useful = threads > 0 ? depth : std::clamp<std::int64_t>(box.voxelCount() >> 23, 1, depth);
-    mWorkers = static_cast<int>(std::clamp<std::int64_t>(workerCount(threads), 1, useful));
-    // More slabs than workers, taken in turn: a worker slowed by another process holds up little.
-    const std::int64_t slabs = mWorkers == 1 ? 1 : std::min<std::int64_t>(depth, std::int64_t(mWorkers) * 4);
-    for (std::int64_t s = 0; s < slabs; ++s)
-      mSlabs.push_back({box.lo[2] + depth * s / slabs, box.lo[2] + depth * (s + 1) / slabs, {}, {}, {}, 0});
+    mWorkers = static_cast<int>(std::clamp<std::int64_t>(workerCount(threads), 1, labelWorkerLimit(box, threads)));
+    // More slabs than threads, taken in turn: a thread slowed by another process holds up little.
+    const std::int64_t threadsInAll = mWorkers + assistants;
+    const std::int64_t slabs = threadsInAll == 1 ? 1 : std::min<std::int64_t>(depth, threadsInAll * 4);
+    for (std::int64_t s = 0; s < slabs; ++s) {
+      Slab slab;
+      slab.kLo = box.lo[2] + depth * s / slabs;
+      slab.kHi = box.lo[2] + depth * (s + 1) / slabs;
+      mSlabs.push_back(std::move(slab));
+    }
+    mWidth = box.hi[0] - box.lo[0];
+    mWords = (mWidth + 63) >> 6;
     mRowsPerSlice = box.hi[1] - box.lo[1];
-    // Beyond one span per 16 voxels the arrays would outgrow the mask; noise that fragmented
-    // is cheaper to flood.
+    // Beyond one span per 16 voxels the union-find would outgrow a byte mask of the ROI; noise
+    // that fragmented is cheaper to flood.
     mSpanLimit = std::min<std::int64_t>(std::max<std::int64_t>(box.voxelCount() / 16, 1 << 16),
                                         std::numeric_limits<std::uint32_t>::max() - 1);
   }
 
-  ComponentGrowOutcome run(const std::vector<std::array<std::int64_t, 3>>& seeds) {
+  ComponentGrowOutcome run(const std::vector<std::array<std::int64_t, 3>>& seeds) override {
+    ComponentGrowOutcome out = select(seeds);
+    std::lock_guard lock(mPassMutex);
+    mFinished = true;
+    mPassCv.notify_all();
+    return out;
+  }
+
+  double labelledShare() const override {
+    return double(mRowsLabelled.load(std::memory_order_relaxed)) / double(std::max<std::int64_t>(1, mBox.voxelCount() / std::max<std::int64_t>(1, mWidth)));
+  }
+
+  void assist(const core::TaskControl& control) override {
+    std::unique_lock lock(mPassMutex);
+    while (!mFinished) {
+      if (!takeSlab(lock, -1, &control)) mPassCv.wait(lock);
+    }
+  }
+
+ private:
+  ComponentGrowOutcome select(const std::vector<std::array<std::int64_t, 3>>& seeds) {
     ComponentGrowOutcome out;
     forEachSlab(0.0, 0.8, [&](Slab& s) { return labelSlab(s); });
     if (mCancelled) out.cancelled = true;
@@ -164,15 +169,28 @@ class ComponentGrow {
     std::uint32_t total = 0;
     for (Slab& s : mSlabs) {
       s.offset = total;
-      total += static_cast<std::uint32_t>(s.spans.size());
+      total += static_cast<std::uint32_t>(s.parent.size());
     }
-    mParent.resize(total);
-    forEachSlab(0.8, 0.85, [&](Slab& s) {
-      for (std::size_t i = 0; i < s.parent.size(); ++i) mParent[s.offset + i] = s.parent[i] + s.offset;
-      s.parent = {};
-      return true;
-    });
-    for (std::size_t n = 1; n < mSlabs.size(); ++n) joinBorder(mSlabs[n - 1], mSlabs[n]);
+    if (mSlabs.size() == 1) {
+      mParent = std::move(mSlabs[0].parent);
+    } else {
+      mParent.resize(total);
+      forEachSlab(0.8, 0.85, [&](Slab& s) {
+        for (std::size_t i = 0; i < s.parent.size(); ++i) mParent[s.offset + i] = s.parent[i] + s.offset;
+        s.parent = {};
+        return true;
+      });
+    }
+    for (std::size_t n = 1; n < mSlabs.size(); ++n) {
+      const Slab& lower = mSlabs[n - 1];
+      const Slab& upper = mSlabs[n];
+      const std::int64_t lastSlice = (lower.kHi - lower.kLo - 1) * mRowsPerSlice;
+      for (std::int64_t r = 0; r < mRowsPerSlice; ++r)
+        for (const PreviousRow& o : mPrevious) {
+          if (o.dk != -1 || r + o.dj < 0 || r + o.dj >= mRowsPerSlice) continue;
+          joinRows(upper, r, lower, lastSlice + r + o.dj, o.widen, mParent.data());
+        }
+    }
     for (std::uint32_t i = 0; i < total; ++i) mParent[i] = mParent[mParent[i]];
 
     // The components holding a seed.
@@ -186,65 +204,67 @@ class ComponentGrow {
       }
     }
     if (!any) return out;
-    if (mMaxVoxels > 0) {
-      std::int64_t voxels = 0;
-      for (const Slab& s : mSlabs)
-        for (std::size_t i = 0; i < s.spans.size(); ++i)
-          if (mSelected[mParent[s.offset + i]]) voxels += s.spans[i].x1 - s.spans[i].x0 + 1;
-      if (voxels > mMaxVoxels) {
-        out.stoppedAtLimit = true;
-        out.voxels = voxels;
-        return out;
-      }
-    }
 
     std::vector<Tally> tallies(mSlabs.size());
-    forEachSlab(0.85, 0.99, [&](Slab& s) { return writeSlab(s, tallies[std::size_t(&s - mSlabs.data())]); });
+    forEachSlab(0.85, 0.99, [&](Slab& s) { return collectSlab(s, tallies[std::size_t(&s - mSlabs.data())]); });
     if (mCancelled) {
       out.cancelled = true;
       return out;
     }
     out.bounds.lo = {std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::int64_t>::max(),
                      std::numeric_limits<std::int64_t>::max()};
+    std::size_t runs = 0;
     for (const Tally& t : tallies) {
       out.voxels += t.voxels;
+      runs += t.runs.size();
       for (int a = 0; a < 3; ++a) {
         out.bounds.lo[a] = std::min(out.bounds.lo[a], t.lo[a]);
         out.bounds.hi[a] = std::max(out.bounds.hi[a], t.hi[a]);
       }
     }
     if (out.voxels == 0) out.bounds = {};
+    if (mMaxVoxels > 0 && out.voxels > mMaxVoxels) {
+      out.stoppedAtLimit = true;
+      return out;
+    }
+    out.runs.reserve(runs);
+    for (const Tally& t : tallies) out.runs.insert(out.runs.end(), t.runs.begin(), t.runs.end());
     return out;
   }
 
- private:
+  // A slab of slices [kLo, kHi), its rows j fastest. Per row and 64-voxel word: the in-range
+  // bits and the slab-local index of the first span (run of set bits) starting in or after that
+  // word; spans are numbered in row order.
   struct Slab {
-    std::int64_t kLo, kHi;                 // slices [kLo, kHi)
-    std::vector<Span> spans;               // row by row, j fastest
-    std::vector<std::uint32_t> parent;     // union-find within the slab (slab-local indices)
-    std::vector<std::uint32_t> rowEnd;     // per row: one past its last span (slab-local)
-    std::uint32_t offset;                  // index of the first span among all slabs
+    std::int64_t kLo = 0, kHi = 0;
+    std::unique_ptr<std::uint64_t[]> bits;
+    std::unique_ptr<std::uint32_t[]> first;
+    std::unique_ptr<std::uint32_t[]> rowEnd;  // per row: one past the index of its last span
+    std::vector<std::uint32_t> parent;        // union-find within the slab (slab-local indices)
+    std::uint32_t offset = 0;                 // index of the first span among all slabs
   };
   struct Tally {
+    std::vector<VoxelRun> runs;
     std::int64_t voxels = 0;
     std::array<std::int64_t, 3> lo{std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::int64_t>::max(),
                                    std::numeric_limits<std::int64_t>::max()};
     std::array<std::int64_t, 3> hi{0, 0, 0};
   };
 
-  // Runs `body` on every slab, the workers taking slabs in turn; the calling thread reports
-  // progress from `from` to `to` and is the only one that calls the TaskControl's callback.
-  template <typename Body>
-  void forEachSlab(double from, double to, Body&& body) {
-    std::atomic<std::size_t> next{0}, done{0};
-    auto work = [&](int w) {
-      for (;;) {
-        if (mCancelled.load(std::memory_order_relaxed) || mDeclined.load(std::memory_order_relaxed)) return;
-        std::size_t s = next.fetch_add(1);
-        if (s >= mSlabs.size()) return;
-        if (!body(mSlabs[s])) return;
-        std::size_t finished = done.fetch_add(1) + 1;
-        if (w == 0) mControl.progress(from + (to - from) * double(finished) / double(mSlabs.size()), "growing");
+  // Runs `body` on every slab, the workers (and any assistant) taking slabs in turn; the
+  // calling thread reports progress from `from` to `to`.
+  void forEachSlab(double from, double to, const std::function<bool(Slab&)>& body) {
+    {
+      std::lock_guard lock(mPassMutex);
+      mPassBody = &body;
+      mPassNext = mPassDone = 0;
+      mPassFrom = from;
+      mPassTo = to;
+    }
+    mPassCv.notify_all();
+    auto work = [this](int w) {
+      std::unique_lock lock(mPassMutex);
+      while (takeSlab(lock, w, w == 0 ? &mControl : nullptr)) {
       }
     };
     std::vector<std::thread> pool;
@@ -252,6 +272,34 @@ class ComponentGrow {
     for (int w = 1; w < workers; ++w) pool.emplace_back(work, w);
     work(0);
     for (auto& t : pool) t.join();
+    std::unique_lock lock(mPassMutex);
+    mPassCv.wait(lock, [this] { return mPassBusy == 0; });
+    mPassBody = nullptr;
+  }
+
+  // With `lock` held: runs the pass body on the next slab (unlocked meanwhile), reporting
+  // progress to `control` if set. False when the pass has no slab left (or is stopping).
+  bool takeSlab(std::unique_lock<std::mutex>& lock, int, const core::TaskControl* control) {
+    if (control && control->cancelled()) mCancelled.store(true);
+    if (!mPassBody || mPassNext >= mSlabs.size() || mCancelled.load(std::memory_order_relaxed) ||
+        mDeclined.load(std::memory_order_relaxed))
+      return false;
+    const std::function<bool(Slab&)>& body = *mPassBody;
+    Slab& slab = mSlabs[mPassNext++];
+    ++mPassBusy;
+    lock.unlock();
+    const bool ok = body(slab);
+    lock.lock();
+    --mPassBusy;
+    const double done = double(++mPassDone) / double(mSlabs.size());
+    if (mPassBusy == 0) mPassCv.notify_all();
+    if (control && ok) {
+      const double fraction = mPassFrom + (mPassTo - mPassFrom) * done;
+      lock.unlock();
+      control->progress(fraction, "growing");
+      lock.lock();
+    }
+    return ok;
   }
 
   bool stopRequested() {
@@ -263,96 +311,100 @@ class ComponentGrow {
     return false;
   }
 
-  // Appends the runs of set bits as spans (x in volume indices).
-  static void appendSpans(const std::uint64_t* bits, std::int64_t n, std::int32_t x0, std::vector<Span>& spans) {
-    const std::int64_t words = (n + 63) >> 6;
-    bool inRun = false;
-    std::int64_t start = 0;
-    for (std::int64_t w = 0; w < words; ++w) {
-      const std::uint64_t word = bits[w];
-      int pos = 0;
-      while (pos < 64) {
-        const std::uint64_t rest = (inRun ? ~word : word) >> pos;
-        if (rest == 0) break;
-        pos += std::countr_zero(rest);
-        if (inRun) spans.push_back({std::int32_t(x0 + start), std::int32_t(x0 + w * 64 + pos - 1)});
-        else start = w * 64 + pos;
-        inRun = !inRun;
+  // The bits of word q of `row` (whose words start at `bits`) where a span starts.
+  std::uint64_t startsOf(const std::uint64_t* bits, std::int64_t q) const {
+    return bits[q] & ~((bits[q] << 1) | (q > 0 ? bits[q - 1] >> 63 : 0));
+  }
+  std::uint32_t rowBegin(const Slab& s, std::int64_t row) const { return row == 0 ? 0 : s.rowEnd[row - 1]; }
+
+  // Slab-local index of the span of row `row` holding bit x (which must be set).
+  [[gnu::always_inline]] std::uint32_t spanIndex(const Slab& s, std::int64_t row, std::int64_t x) const {
+    const std::int64_t q = x >> 6;
+    const std::uint64_t* bits = s.bits.get() + row * mWords;
+    return s.first[row * mWords + q] + std::uint32_t(std::popcount(startsOf(bits, q) & ((2ull << (x & 63)) - 1))) - 1;
+  }
+
+  // Joins the spans of row `ra` of slab `a` to those of row `rb` of slab `b` that touch them
+  // (overlap, or with `widen` also meet diagonally), in `parent` (indices offset by the slabs'
+  // offsets, which are 0 within a slab). Each run of overlapping bits is one pair of spans, and
+  // so is each place where a span of one row ends just before a span of the other starts.
+  [[gnu::always_inline]] void joinRows(const Slab& a, std::int64_t ra, const Slab& b, std::int64_t rb, int widen,
+                                      std::uint32_t* parent) const {
+    if (rowBegin(a, ra) == a.rowEnd[ra] || rowBegin(b, rb) == b.rowEnd[rb]) return;
+    const std::uint64_t* ba = a.bits.get() + ra * mWords;
+    const std::uint64_t* bb = b.bits.get() + rb * mWords;
+    const std::uint32_t oa = &a == &b ? 0 : a.offset, ob = &a == &b ? 0 : b.offset;
+    std::uint64_t carry = 0;
+    for (std::int64_t q = 0; q < mWords; ++q) {
+      const std::uint64_t both = ba[q] & bb[q];
+      std::uint64_t runs = both & ~((both << 1) | carry);
+      carry = both >> 63;
+      while (runs) {
+        const std::int64_t x = (q << 6) + std::countr_zero(runs);
+        runs &= runs - 1;
+        unite(parent, oa + spanIndex(a, ra, x), ob + spanIndex(b, rb, x));
       }
     }
-    if (inRun) spans.push_back({std::int32_t(x0 + start), std::int32_t(x0 + n - 1)});
+    if (!widen) return;
+    for (std::int64_t q = 0; q < mWords; ++q) {
+      const bool more = q + 1 < mWords;
+      const std::uint64_t nextA = more ? ba[q + 1] << 63 : 0, nextB = more ? bb[q + 1] << 63 : 0;
+      const std::uint64_t endsA = ba[q] & ~((ba[q] >> 1) | nextA), endsB = bb[q] & ~((bb[q] >> 1) | nextB);
+      const std::uint64_t startsAfterA = (startsOf(ba, q) >> 1) | (more ? startsOf(ba, q + 1) << 63 : 0);
+      const std::uint64_t startsAfterB = (startsOf(bb, q) >> 1) | (more ? startsOf(bb, q + 1) << 63 : 0);
+      for (std::uint64_t t = endsA & startsAfterB; t; t &= t - 1) {
+        const std::int64_t x = (q << 6) + std::countr_zero(t);
+        unite(parent, oa + spanIndex(a, ra, x), ob + spanIndex(b, rb, x + 1));
+      }
+      for (std::uint64_t t = endsB & startsAfterA; t; t &= t - 1) {
+        const std::int64_t x = (q << 6) + std::countr_zero(t);
+        unite(parent, ob + spanIndex(b, rb, x), oa + spanIndex(a, ra, x + 1));
+      }
+    }
   }
 
-  std::uint32_t rowStart(const Slab& s, std::int64_t localRow) const {
-    return localRow == 0 ? 0 : s.rowEnd[std::size_t(localRow - 1)];
-  }
-
-  bool labelSlab(Slab& s) {
-    const std::int64_t n = mBox.hi[0] - mBox.lo[0];
-    std::vector<std::uint64_t> bits(std::size_t((n + 63) >> 6));
-    s.rowEnd.reserve(std::size_t((s.kHi - s.kLo) * mRowsPerSlice));
-    // Room for a span per 32 voxels up front: growing by copies would map every page twice.
-    const auto guess = std::size_t(std::min<std::int64_t>((s.kHi - s.kLo) * mRowsPerSlice * n / 32, mSpanLimit));
-    s.spans.reserve(guess);
-    s.parent.reserve(guess);
-    std::int64_t localRow = 0;
+  // Cloned for CPUs with and without popcnt (x86-64's baseline lacks it; GCC's library call for
+  // it costs more than the rest of spanIndex), chosen once at load time.
+  __attribute__((target_clones("popcnt", "default"))) bool labelSlab(Slab& s) {
+    const std::int64_t rows = (s.kHi - s.kLo) * mRowsPerSlice;
+    const std::size_t words = std::size_t(rows * mWords);
+    s.bits.reset(new std::uint64_t[words]);
+    s.first.reset(new std::uint32_t[words]);
+    s.rowEnd.reset(new std::uint32_t[std::size_t(rows)]);
+    s.parent.reserve(std::size_t(std::min<std::int64_t>(rows * mWidth / 32, mSpanLimit)));
+    std::uint32_t count = 0;
+    std::int64_t row = 0;
     for (std::int64_t k = s.kLo; k < s.kHi; ++k) {
       if (stopRequested()) return false;
       if (mSpanCount.load(std::memory_order_relaxed) > mSpanLimit) {
         mDeclined.store(true);
         return false;
       }
-      const std::size_t sliceFirst = s.spans.size();
-      for (std::int64_t j = mBox.lo[1]; j < mBox.hi[1]; ++j, ++localRow) {
-        const T* row = mVoxels + mDims[0] * (j + mDims[1] * k) + mBox.lo[0];
-        inRangeBits(row, n, mRange, bits.data());
-        const auto first = static_cast<std::uint32_t>(s.spans.size());
-        appendSpans(bits.data(), n, std::int32_t(mBox.lo[0]), s.spans);
-        const auto end = static_cast<std::uint32_t>(s.spans.size());
-        s.rowEnd.push_back(end);
-        if (first == end) continue;
-        for (std::uint32_t i = first; i < end; ++i) s.parent.push_back(i);
+      const std::uint32_t sliceFirst = count;
+      for (std::int64_t j = mBox.lo[1]; j < mBox.hi[1]; ++j, ++row) {
+        std::uint64_t* bits = s.bits.get() + row * mWords;
+        std::uint32_t* first = s.first.get() + row * mWords;
+        inRangeBits(mVoxels + mDims[0] * (j + mDims[1] * k) + mBox.lo[0], mWidth, mRange, bits);
+        const std::uint32_t rowFirst = count;
+        std::uint64_t carry = 0;
+        for (std::int64_t q = 0; q < mWords; ++q) {
+          first[q] = count;
+          count += std::uint32_t(std::popcount(bits[q] & ~((bits[q] << 1) | carry)));
+          carry = bits[q] >> 63;
+        }
+        s.rowEnd[row] = count;
+        if (count == rowFirst) continue;
+        for (std::uint32_t i = rowFirst; i < count; ++i) s.parent.push_back(i);
         for (const PreviousRow& o : mPrevious) {
           const std::int64_t nj = j + o.dj, nk = k + o.dk;
           if (nj < mBox.lo[1] || nj >= mBox.hi[1] || nk < s.kLo) continue;
-          const std::int64_t other = localRow + o.dj + o.dk * mRowsPerSlice;
-          const std::uint32_t b = rowStart(s, other), bEnd = s.rowEnd[std::size_t(other)];
-          if (b != bEnd) uniteRows(s.spans.data(), s.parent.data(), first, end - first, b, bEnd - b, o.widen);
+          joinRows(s, row, s, row + o.dj + o.dk * mRowsPerSlice, o.widen, s.parent.data());
         }
       }
-      mSpanCount.fetch_add(std::int64_t(s.spans.size() - sliceFirst), std::memory_order_relaxed);
+      mSpanCount.fetch_add(std::int64_t(count - sliceFirst), std::memory_order_relaxed);
+      mRowsLabelled.fetch_add(mRowsPerSlice, std::memory_order_relaxed);
     }
     return true;
-  }
-
-  // Joins the first slice of `upper` to the last slice of `lower` (global indices).
-  void joinBorder(const Slab& lower, const Slab& upper) {
-    const std::int64_t lastSlice = (lower.kHi - lower.kLo - 1) * mRowsPerSlice;
-    for (std::int64_t r = 0; r < mRowsPerSlice; ++r) {
-      const std::uint32_t a = rowStart(upper, r), aEnd = upper.rowEnd[std::size_t(r)];
-      if (a == aEnd) continue;
-      for (const PreviousRow& o : mPrevious) {
-        if (o.dk != -1 || r + o.dj < 0 || r + o.dj >= mRowsPerSlice) continue;
-        const std::int64_t other = lastSlice + r + o.dj;
-        const std::uint32_t b = rowStart(lower, other), bEnd = lower.rowEnd[std::size_t(other)];
-        if (b == bEnd) continue;
-        // uniteRows indexes one array: walk the two rows side by side here instead.
-        std::uint32_t i = a, p = b;
-        while (i < aEnd && p < bEnd) {
-          const Span& s = upper.spans[i];
-          const Span& t = lower.spans[p];
-          if (t.x1 + o.widen < s.x0) {
-            ++p;
-          } else if (s.x1 + o.widen < t.x0) {
-            ++i;
-          } else {
-            unite(mParent.data(), upper.offset + i, lower.offset + p);
-            if (t.x1 < s.x1) ++p;
-            else ++i;
-          }
-        }
-      }
-    }
   }
 
   // Global index of the span holding voxel (i, j, k), if it is in range.
@@ -360,32 +412,40 @@ class ComponentGrow {
     if (!mBox.contains(i, j, k)) return std::nullopt;
     for (const Slab& s : mSlabs) {
       if (k < s.kLo || k >= s.kHi) continue;
-      const std::int64_t localRow = (k - s.kLo) * mRowsPerSlice + (j - mBox.lo[1]);
-      const auto begin = s.spans.begin() + rowStart(s, localRow);
-      const auto end = s.spans.begin() + s.rowEnd[std::size_t(localRow)];
-      auto it = std::upper_bound(begin, end, i, [](std::int64_t x, const Span& sp) { return x < sp.x0; });
-      if (it == begin || (it - 1)->x1 < i) return std::nullopt;
-      return s.offset + static_cast<std::uint32_t>(it - 1 - s.spans.begin());
+      const std::int64_t row = (k - s.kLo) * mRowsPerSlice + (j - mBox.lo[1]);
+      const std::int64_t x = i - mBox.lo[0];
+      if (!((s.bits[std::size_t(row * mWords + (x >> 6))] >> (x & 63)) & 1)) return std::nullopt;
+      return s.offset + spanIndex(s, row, x);
     }
     return std::nullopt;
   }
 
-  bool writeSlab(const Slab& s, Tally& t) {
-    std::int64_t localRow = 0;
+  // The spans of selected components, as runs.
+  bool collectSlab(const Slab& s, Tally& t) {
+    std::int64_t row = 0;
+    std::uint32_t index = s.offset;  // of the next span
     for (std::int64_t k = s.kLo; k < s.kHi; ++k) {
       if (stopRequested()) return false;
-      for (std::int64_t j = mBox.lo[1]; j < mBox.hi[1]; ++j, ++localRow) {
-        const std::uint32_t end = s.rowEnd[std::size_t(localRow)];
+      for (std::int64_t j = mBox.lo[1]; j < mBox.hi[1]; ++j, ++row) {
+        if (s.rowEnd[row] == index - s.offset) continue;  // no spans
+        const std::uint64_t* bits = s.bits.get() + row * mWords;
         bool rowTouched = false;
-        std::uint8_t* mrow = mMask.data() + mDims[0] * (j + mDims[1] * k);
-        for (std::uint32_t i = rowStart(s, localRow); i < end; ++i) {
-          if (!mSelected[mParent[s.offset + i]]) continue;
-          const Span& sp = s.spans[i];
-          std::memset(mrow + sp.x0, 1, std::size_t(sp.x1 - sp.x0 + 1));
-          t.voxels += sp.x1 - sp.x0 + 1;
-          t.lo[0] = std::min<std::int64_t>(t.lo[0], sp.x0);
-          t.hi[0] = std::max<std::int64_t>(t.hi[0], sp.x1 + 1);
-          rowTouched = true;
+        for (std::int64_t q = 0; q < mWords; ++q) {
+          for (std::uint64_t st = startsOf(bits, q); st; st &= st - 1, ++index) {
+            if (!mSelected[mParent[index]]) continue;
+            const std::int64_t x0 = (q << 6) + std::countr_zero(st);
+            // The span ends before the first clear bit from x0 on (bits past the row are clear).
+            std::int64_t w = q;
+            std::uint64_t clear = ~bits[w] & (~0ull << (x0 & 63));
+            while (clear == 0 && w + 1 < mWords) clear = ~bits[++w];
+            const std::int64_t x1 = std::min<std::int64_t>(clear == 0 ? mWidth : (w << 6) + std::countr_zero(clear), mWidth);
+            t.runs.push_back({std::int32_t(mBox.lo[0] + x0), std::int32_t(mBox.lo[0] + x1), std::int32_t(j),
+                              std::int32_t(k)});
+            t.voxels += x1 - x0;
+            t.lo[0] = std::min<std::int64_t>(t.lo[0], mBox.lo[0] + x0);
+            t.hi[0] = std::max<std::int64_t>(t.hi[0], mBox.lo[0] + x1);
+            rowTouched = true;
+          }
         }
         if (rowTouched) {
           t.lo[1] = std::min(t.lo[1], j);
@@ -405,32 +465,39 @@ class ComponentGrow {
   std::vector<PreviousRow> mPrevious;
   std::int64_t mMaxVoxels;
   const core::TaskControl& mControl;
-  VoxelMask& mMask;
   int mWorkers = 1;
-  std::int64_t mRowsPerSlice = 0;
+  std::int64_t mWidth = 0, mWords = 0, mRowsPerSlice = 0;
   std::int64_t mSpanLimit = 0;
   std::vector<Slab> mSlabs;
   std::vector<std::uint32_t> mParent;   // all slabs, flattened to roots before selection
   std::vector<std::uint8_t> mSelected;  // per root: its component holds a seed
-  std::atomic<std::int64_t> mSpanCount{0};
+  std::atomic<std::int64_t> mSpanCount{0}, mRowsLabelled{0};
   std::atomic<bool> mCancelled{false}, mDeclined{false};
+  // The pass in progress (forEachSlab), shared with assistants.
+  std::mutex mPassMutex;
+  std::condition_variable mPassCv;
+  const std::function<bool(Slab&)>* mPassBody = nullptr;
+  std::size_t mPassNext = 0, mPassDone = 0;
+  int mPassBusy = 0;
+  double mPassFrom = 0, mPassTo = 0;
+  bool mFinished = false;
 };
 
 }  // namespace
 
 template <typename T>
-ComponentGrowOutcome growByComponents(const T* voxels, const core::Dims& dims, const VoxelBox& box,
-                                      TypedRange<T> range, int connectivity,
-                                      const std::vector<std::array<std::int64_t, 3>>& seeds, int threads,
-                                      std::int64_t maxVoxels, const core::TaskControl& control, VoxelMask& mask) {
-  ComponentGrow<T> grow(voxels, dims, box, range, connectivity, threads, maxVoxels, control, mask);
-  return grow.run(seeds);
+std::unique_ptr<ComponentLabelling> makeComponentLabelling(const T* voxels, const core::Dims& dims,
+                                                           const VoxelBox& box, TypedRange<T> range,
+                                                           int connectivity, int threads, int assistants,
+                                                           std::int64_t maxVoxels, const core::TaskControl& control) {
+  return std::make_unique<ComponentGrow<T>>(voxels, dims, box, range, connectivity, threads, assistants, maxVoxels,
+                                            control);
 }
 
-#define DELINEO_COMPONENT_GROW(T)                                                                                  \
-  template ComponentGrowOutcome growByComponents<T>(const T*, const core::Dims&, const VoxelBox&, TypedRange<T>, int, \
-                                                    const std::vector<std::array<std::int64_t, 3>>&, int,           \
-                                                    std::int64_t, const core::TaskControl&, VoxelMask&); \
+#define DELINEO_COMPONENT_GROW(T)                                                                          \
+  template std::unique_ptr<ComponentLabelling> makeComponentLabelling<T>(                                  \
+      const T*, const core::Dims&, const VoxelBox&, TypedRange<T>, int, int, int, std::int64_t,            \
+      const core::TaskControl&);                                                                           \
   template void inRangeBits<T>(const T*, std::int64_t, TypedRange<T>, std::uint64_t*);
 DELINEO_COMPONENT_GROW(std::uint8_t)
 DELINEO_COMPONENT_GROW(std::int16_t)

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <type_traits>
 #include <vector>
 
@@ -42,21 +43,53 @@ struct TypedRange {
 struct ComponentGrowOutcome {
   bool declined = false;        // the in-range voxels are too fragmented (memory): nothing was done, flood instead
   bool cancelled = false;
-  bool stoppedAtLimit = false;  // the region exceeds maxVoxels: nothing was written
+  bool stoppedAtLimit = false;  // the region exceeds maxVoxels: no runs are given
   std::int64_t voxels = 0;      // voxels in the region (also when stopped at the limit)
   VoxelBox bounds;              // bounding box of the region (empty when it is)
+  std::vector<VoxelRun> runs;   // the region, sorted by k, j, i
 };
+
+// One labelling of an ROI, run() on one thread; another thread (one that was flooding the same
+// region and found labelling cheaper) may join it with assist() at any time.
+class ComponentLabelling {
+ public:
+  virtual ~ComponentLabelling() = default;
+  // The region of the components holding an in-range seed (`seeds` lie in the box).
+  virtual ComponentGrowOutcome run(const std::vector<std::array<std::int64_t, 3>>& seeds) = 0;
+  // Takes part in run()'s remaining work until run() finishes; reports progress to `control`
+  // (run() reports to its own only from the thread that called it).
+  virtual void assist(const core::TaskControl& control) = 0;
+  // The share of the ROI's rows labelled so far (the labelling's bulk; selecting and collecting
+  // the region's runs follow).
+  virtual double labelledShare() const = 0;
+};
+
+// `threads` as RegionGrowParams::threads; `assistants`: threads that may call assist() (the
+// ROI is cut into slabs enough for them too). `control` is used by run()'s thread and workers.
+template <typename T>
+std::unique_ptr<ComponentLabelling> makeComponentLabelling(const T* voxels, const core::Dims& dims,
+                                                           const VoxelBox& box, TypedRange<T> range,
+                                                           int connectivity, int threads, int assistants,
+                                                           std::int64_t maxVoxels, const core::TaskControl& control);
+
+// The most threads labelling `box` can use: with threads 0 (one per hardware thread), one below
+// a million voxels (there starting threads, once per pass, costs about what they save).
+inline std::int64_t labelWorkerLimit(const VoxelBox& box, int threads) {
+  const std::int64_t depth = std::max<std::int64_t>(1, box.hi[2] - box.lo[2]);
+  return threads > 0 || box.voxelCount() >= (std::int64_t{1} << 20) ? depth : 1;
+}
 
 // Bit x of `bits` ((n + 63) / 64 words) is set when row[x] lies in `range`; bits past n are 0.
 template <typename T>
 void inRangeBits(const T* row, std::int64_t n, TypedRange<T> range, std::uint64_t* bits);
 
-// Writes the region (1) into `mask`, which must be all zero inside `box`. `seeds` lie in `box`;
-// those out of range grow nothing. `threads` as RegionGrowParams::threads.
+// The region grown from `seeds` (in `box`; those out of range grow nothing) by labelling alone.
 template <typename T>
 ComponentGrowOutcome growByComponents(const T* voxels, const core::Dims& dims, const VoxelBox& box,
                                       TypedRange<T> range, int connectivity,
                                       const std::vector<std::array<std::int64_t, 3>>& seeds, int threads,
-                                      std::int64_t maxVoxels, const core::TaskControl& control, VoxelMask& mask);
+                                      std::int64_t maxVoxels, const core::TaskControl& control) {
+  return makeComponentLabelling(voxels, dims, box, range, connectivity, threads, 0, maxVoxels, control)->run(seeds);
+}
 
 }  // namespace delineo::tools::detail

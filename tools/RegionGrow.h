@@ -4,9 +4,11 @@
 // neighbourhood, then of the region, re-grown a few times, as ITK's
 // ConfidenceConnectedImageFilter). The region equals ITK's ConnectedThresholdImageFilter voxel
 // for voxel (6: default face connectivity, 26: FullConnectivity). The region is flooded (a
-// scanline fill on bit masks of the rows it reaches) until that has cost more than labelling
-// the connected components of the in-range row runs of the whole ROI would (ComponentGrow.h);
-// then it is labelled instead. Reports progress and honours cancel through TaskControl.
+// scanline fill on bit rows, RowFlood.h) and, beside it on a second thread, the connected
+// components of the ROI's in-range runs are labelled (ComponentGrow.h); whichever is done
+// first gives the region (see flood() in RegionGrow.cpp). The region comes back as runs, so
+// its cost follows the region, not the grid. Reports progress and honours cancel through
+// TaskControl.
 //
 // Interactive use (preview): grow into a LabelEdit, show it, then the caller accepts with
 // edit.finish() (an undo step) or discards with edit.revert().
@@ -44,13 +46,16 @@ struct ConfidenceParams {
 
 // What a grow found, before anything is written.
 struct GrowRegion {
-  VoxelMask mask;                   // the region (1 = in), on the volume's grid
+  std::vector<VoxelRun> runs;       // the region: disjoint runs along i, in no particular order
+  core::Dims dims{0, 0, 0};         // the volume's grid
   std::int64_t voxels = 0;          // voxels in the region
   VoxelBox bounds;                  // bounding box of the region (empty when it is)
   bool stoppedAtLimit = false;      // the leak guard fired: the mask is partial and must not be used
   int seedsInRange = 0;             // seeds whose value lies in the range (the others grew nothing)
   double lower = 0, upper = 0;      // the range used (confidence connected: the last estimate)
   double algorithmMs = 0;           // wall time of the flood fill(s) alone
+
+  VoxelMask toMask() const { return maskOfRuns(dims, runs); }
 };
 
 // Checks seeds, range, connectivity and ROI against `geometry`; the message says what to fix.
@@ -65,8 +70,16 @@ core::Result<GrowRegion> growConfidenceConnected(const core::Volume& volume, con
                                                  const ConfidenceParams& confidence,
                                                  const core::TaskControl& control = {});
 
+namespace detail {
+// How the region is found: Automatic (floods, labels the ROI's components, or both at once,
+// see RegionGrow.cpp) outside tests and benchmarks, which also try each way alone.
+enum class GrowStrategy { Automatic, Flood, Labelling, ParallelFlood };
+core::Result<GrowRegion> growConnectedThreshold(const core::Volume& volume, const RegionGrowParams& params,
+                                                GrowStrategy strategy, const core::TaskControl& control = {});
+}  // namespace detail
+
 struct GrowOutcome {
-  GrowRegion region;                // what was grown (mask released after writing)
+  GrowRegion region;                // what was grown (runs released after writing)
   std::int64_t changed = 0;         // voxels the edit changed (its paint rule and locks apply)
 };
 

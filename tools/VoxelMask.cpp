@@ -35,6 +35,20 @@ VoxelMask maskOfLabel(const core::Labelmap& labelmap, std::uint8_t label) {
   return mask;
 }
 
+VoxelMask maskOfRuns(const core::Dims& dims, std::span<const VoxelRun> runs) {
+  VoxelMask mask(dims);
+  for (const VoxelRun& r : runs)
+    std::memset(mask.data() + r.i0 + dims[0] * (r.j + dims[1] * std::int64_t(r.k)), 1, std::size_t(r.i1 - r.i0));
+  return mask;
+}
+
+std::int64_t writeRuns(LabelEdit& edit, std::span<const VoxelRun> runs, std::uint8_t value) {
+  std::int64_t changed = 0;
+  for (const VoxelRun& r : runs)
+    for (std::int32_t i = r.i0; i < r.i1; ++i) changed += edit.set(i, r.j, r.k, value);
+  return changed;
+}
+
 std::int64_t writeMask(LabelEdit& edit, const VoxelMask& mask, std::uint8_t value, const VoxelBox* box) {
   const core::Dims& d = mask.dims();
   VoxelBox b = box ? box->clippedTo(d) : VoxelBox::whole(d);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
+#include <span>
 
 #include "core/Labelmap.h"
 #include "tools/LabelEdit.h"
@@ -37,6 +38,18 @@ class VoxelMask {
   core::Dims mDims{0, 0, 0};
   std::unique_ptr<std::uint8_t[], Free> mData;
 };
+
+// A run of voxels along i: (i, j, k) for i0 <= i < i1. A set of disjoint runs is how region
+// growing hands back its region: proportional to the region, not to the grid.
+struct VoxelRun {
+  std::int32_t i0, i1, j, k;
+};
+
+// The runs as a mask on a grid of `dims`.
+VoxelMask maskOfRuns(const core::Dims& dims, std::span<const VoxelRun> runs);
+
+// Sets every voxel of the (disjoint) runs to `value` through `edit`. Returns the voxels changed.
+std::int64_t writeRuns(LabelEdit& edit, std::span<const VoxelRun> runs, std::uint8_t value);
 
 // The voxels holding `label`.
 VoxelMask maskOfLabel(const core::Labelmap& labelmap, std::uint8_t label);

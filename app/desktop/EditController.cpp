@@ -138,7 +138,7 @@ void EditController::growFromSeed(core::Vec3 seedMm, const ToolSettings& tools) 
         tools::PaintRule rule;
         if (backgroundOnly) rule.over = tools::PaintRule::Over::BackgroundOnly;
         mPreview = std::make_unique<tools::LabelEdit>(mSession.labelmapForEdit(), &mSession.volume(), rule);
-        mPreviewVoxels = tools::writeMask(*mPreview, (*region)->mask, label, &(*region)->bounds);
+        mPreviewVoxels = tools::writeRuns(*mPreview, (*region)->runs, label);
         for (auto b : mPreview->touchedBricks()) mDirty.push_back(b);
         mMessage = "Grow preview: " + std::to_string(mPreviewVoxels) + " voxels (Enter: accept, Esc: discard)";
       });

@@ -128,7 +128,7 @@ void XrEditor::grow(Vec3 seedMm, const XrToolSettings& settings) {
     return;
   }
   mPreview = std::make_unique<tools::LabelEdit>(mSession.labelmapForEdit(), &mSession.volume(), tools::PaintRule{});
-  mPreviewVoxels = tools::writeMask(*mPreview, region->mask, settings.label, &region->bounds);
+  mPreviewVoxels = tools::writeRuns(*mPreview, region->runs, settings.label);
   mPreviewOp = {{"tool", "grow"}, {"seeds_mm", {jsonVec(seedMm)}}, {"lower", params.lower},
                 {"upper", params.upper}, {"label", settings.label}, {"connectivity", params.connectivity}};
   touched(mPreview->touchedBricks());

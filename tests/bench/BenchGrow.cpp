@@ -5,6 +5,9 @@
 // it, compute + write through a LabelEdit + its undo delta, initially and after adding seeds.
 // Run on demand: build/tests/bench/bench_grow [seeds [threads [max Mvoxels]]]
 //   seeds: grow from seeds only; threads: 0 = one per hardware thread; max Mvoxels: skip larger sizes
+// or: build/tests/bench/bench_grow region [CASE [REPEATS [flood|label|parallel]]]
+//   region grow only, the rows whose name contains CASE, at most REPEATS runs each (default 7;
+//   more to profile one row), by one way alone instead of the automatic choice
 
 #include <algorithm>
 #include <chrono>
@@ -83,6 +86,10 @@ struct Case {
   std::optional<tools::VoxelBox> roi = {};  // likewise; none = the whole volume
 };
 
+const char* gCaseFilter = "";
+int gRepeats = 7;
+tools::detail::GrowStrategy gStrategy = tools::detail::GrowStrategy::Automatic;
+
 void benchRegionGrow(const char* title, const core::Volume& v, const std::vector<Case>& cases, double scale[3]) {
   std::printf("\n%s (%s, %lld voxels)\n", title, core::toString(v.geometry().dims).c_str(),
               static_cast<long long>(v.geometry().voxelCount()));
@@ -91,6 +98,7 @@ void benchRegionGrow(const char* title, const core::Volume& v, const std::vector
   const tools::VoxelBox whole = tools::VoxelBox::whole(v.geometry().dims);
   auto wholeInput = toItk(v, whole);
   for (const Case& c : cases) {
+    if (!std::strstr(c.name, gCaseFilter)) continue;
     tools::RegionGrowParams p;
     for (auto s : c.seeds)
       p.seeds.push_back({std::int64_t(double(s[0]) * scale[0]), std::int64_t(double(s[1]) * scale[1]),
@@ -108,21 +116,23 @@ void benchRegionGrow(const char* title, const core::Volume& v, const std::vector
     }
     const tools::VoxelBox box = p.roi.value_or(whole);
     auto itkInput = p.roi ? toItk(v, box) : wholeInput;
-    std::vector<double> ours;
-    core::Result<tools::GrowRegion> region = core::makeError("not run");
-    for (int r = 0; r < 3; ++r) {
-      auto t0 = Clock::now();
-      region = tools::growConnectedThreshold(v, p);
-      ours.push_back(msSince(t0));
-    }
-    if (!region) {
-      std::printf("%-28s error: %s\n", c.name, region.message().c_str());
-      continue;
-    }
+    // Ours and ITK's take turns, each result freed before the next run (the allocator then
+    // serves both alike); at least 3 runs each, more while under ~2 s, the medians compared.
     using Filter = itk::ConnectedThresholdImageFilter<ItkImage, itk::Image<std::uint8_t, 3>>;
-    std::vector<double> theirs;
+    std::vector<double> ours, theirs;
     bool identical = true;
-    for (int r = 0; r < 2; ++r) {
+    std::int64_t voxels = 0;
+    std::string error;
+    const auto started = Clock::now();
+    for (int r = 0; r < gRepeats && (r < 3 || msSince(started) < 2000.0); ++r) {
+      auto t0 = Clock::now();
+      core::Result<tools::GrowRegion> region = tools::detail::growConnectedThreshold(v, p, gStrategy);
+      ours.push_back(msSince(t0));
+      if (!region) {
+        error = region.message();
+        break;
+      }
+      voxels = region->voxels;
       auto filter = Filter::New();
       filter->SetInput(itkInput);
       filter->SetLower(std::int16_t(c.lower));
@@ -130,24 +140,29 @@ void benchRegionGrow(const char* title, const core::Volume& v, const std::vector
       filter->SetReplaceValue(1);
       filter->SetConnectivity(c.connectivity == 26 ? Filter::FullConnectivity : Filter::FaceConnectivity);
       for (auto s : p.seeds) filter->AddSeed({{s[0] - box.lo[0], s[1] - box.lo[1], s[2] - box.lo[2]}});
-      auto t0 = Clock::now();
+      t0 = Clock::now();
       filter->Update();
       theirs.push_back(msSince(t0));
+      if (r > 0) continue;
       // Outside the ROI ours must be empty; inside, voxel for voxel ITK's.
+      const tools::VoxelMask mask = region->toMask();
       const std::uint8_t* out = filter->GetOutput()->GetBufferPointer();
       std::int64_t inRoi = 0;
       for (std::int64_t k = box.lo[2]; k < box.hi[2]; ++k)
         for (std::int64_t j = box.lo[1]; j < box.hi[1]; ++j)
           for (std::int64_t i = box.lo[0]; i < box.hi[0]; ++i, ++out) {
-            const bool ourVoxel = region->mask[v.geometry().linearIndex(i, j, k)] != 0;
+            const bool ourVoxel = mask[v.geometry().linearIndex(i, j, k)] != 0;
             identical = identical && ourVoxel == (*out != 0);
             inRoi += ourVoxel;
           }
-      const std::uint8_t* mask = region->mask.data();
-      identical = identical && inRoi == std::count_if(mask, mask + region->mask.size(), [](std::uint8_t m) { return m; });
+      identical = identical && inRoi == mask.count() && inRoi == region->voxels;
     }
-    std::printf("%-28s %12lld %6.2f%% %10.1f %10.1f %7.1fx %10s\n", c.name, static_cast<long long>(region->voxels),
-                100.0 * double(region->voxels) / double(box.voxelCount()), median(ours), median(theirs),
+    if (!error.empty()) {
+      std::printf("%-28s error: %s\n", c.name, error.c_str());
+      continue;
+    }
+    std::printf("%-28s %12lld %6.2f%% %10.1f %10.1f %7.1fx %10s\n", c.name, static_cast<long long>(voxels),
+                100.0 * double(voxels) / double(box.voxelCount()), median(ours), median(theirs),
                 median(theirs) / median(ours), identical ? "yes" : "NO");
   }
 }
@@ -304,6 +319,16 @@ bool benchRegionGrowAll() {
 
 int main(int argc, char** argv) {
   const bool seedsOnly = argc > 1 && std::strcmp(argv[1], "seeds") == 0;
+  if (argc > 1 && std::strcmp(argv[1], "region") == 0) {
+    if (argc > 2) gCaseFilter = argv[2];
+    if (argc > 3) gRepeats = std::max(1, std::atoi(argv[3]));
+    if (argc > 4) {
+      using S = tools::detail::GrowStrategy;
+      const std::string way = argv[4];
+      gStrategy = way == "flood" ? S::Flood : way == "label" ? S::Labelling : way == "parallel" ? S::ParallelFlood : S::Automatic;
+    }
+    return benchRegionGrowAll() ? 0 : 1;
+  }
   const int threads = argc > 2 ? std::atoi(argv[2]) : 0;
   const double maxMvoxels = argc > 3 ? std::atof(argv[3]) : 1e9;
   if (!seedsOnly && !benchRegionGrowAll()) return 1;

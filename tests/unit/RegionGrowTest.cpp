@@ -3,12 +3,15 @@
 // it (ROI, leak guard, bad input, cancel, preview, undo).
 #include <gtest/gtest.h>
 
+#include <deque>
 #include <random>
+#include <string>
 
 #include <itkConfidenceConnectedImageFilter.h>
 #include <itkConnectedThresholdImageFilter.h>
 
 #include "tests/unit/SemiAutoSupport.h"
+#include "tools/ComponentGrow.h"
 #include "tools/History.h"
 #include "tools/RegionGrow.h"
 
@@ -60,25 +63,69 @@ std::vector<HeadCase> headCases() {
   };
 }
 
-TEST(RegionGrow, EqualsItkConnectedThresholdOnTheHeadCtFor6And26Connectivity) {
+// Besides the compact structures, fragmented fat and muscle of a few percent of the volume:
+// there the flood and the labelling cost about the same, so the automatic choice runs both.
+std::vector<HeadCase> fragmentedHeadCases() {
+  const core::Volume& ct = headCt();
+  return {{"muscle", 28, 75, {firstInRange(ct, {138, 49, 0}, {1, 0, 0}, 28, 75)}},
+          {"fat", -100, -20, {firstInRange(ct, {201, 117, 0}, {1, 0, 0}, -100, -20)}}};
+}
+
+TEST(RegionGrow, EqualsItkConnectedThresholdOnTheHeadCtFor6And26ConnectivityEveryWay) {
   const core::Volume& ct = headCt();
   ASSERT_EQ(ct.scalarType(), core::ScalarType::Int16);
-  for (const HeadCase& c : headCases())
+  std::vector<HeadCase> cases = headCases();
+  for (const HeadCase& c : fragmentedHeadCases()) cases.push_back(c);
+  using detail::GrowStrategy;
+  const std::vector<std::pair<GrowStrategy, int>> ways = {{GrowStrategy::Automatic, 2}, {GrowStrategy::Automatic, 1},
+                                                          {GrowStrategy::Flood, 0},     {GrowStrategy::Labelling, 2},
+                                                          {GrowStrategy::Labelling, 1}, {GrowStrategy::ParallelFlood, 2}};
+  for (const HeadCase& c : cases)
     for (int connectivity : {6, 26}) {
-      RegionGrowParams p;
-      p.seeds = c.seeds;
-      p.lower = c.lower;
-      p.upper = c.upper;
-      p.connectivity = connectivity;
-      p.threads = 2;
-      auto ours = growConnectedThreshold(ct, p);
-      ASSERT_TRUE(ours) << ours.message();
       auto itk = itkConnectedThreshold<std::int16_t>(ct, c.seeds, c.lower, c.upper, connectivity);
-      EXPECT_GT(ours->voxels, 1000) << c.name;
-      EXPECT_EQ(test::differingVoxels(ours->mask, itk.GetPointer()), 0)
-          << c.name << " [" << c.lower << ", " << c.upper << "] " << connectivity << "-connected";
-      EXPECT_EQ(ours->voxels, ours->mask.count());
+      for (auto [strategy, threads] : ways) {
+        RegionGrowParams p;
+        p.seeds = c.seeds;
+        p.lower = c.lower;
+        p.upper = c.upper;
+        p.connectivity = connectivity;
+        p.threads = threads;
+        auto ours = detail::growConnectedThreshold(ct, p, strategy);
+        ASSERT_TRUE(ours) << ours.message();
+        const std::string what = std::string(c.name) + " [" + std::to_string(c.lower) + ", " +
+                                 std::to_string(c.upper) + "] " + std::to_string(connectivity) + "-connected, way " +
+                                 std::to_string(int(strategy)) + ", " + std::to_string(threads) + " thread(s)";
+        EXPECT_GT(ours->voxels, 1000) << what;
+        const VoxelMask mask = ours->toMask();
+        EXPECT_EQ(test::differingVoxels(mask, itk.GetPointer()), 0) << what;
+        EXPECT_EQ(ours->voxels, mask.count()) << what << ": runs overlap";
+      }
     }
+}
+
+// Cancelling while the labelling runs beside the flood (progress is reported once the flood has
+// stopped to help it) stops with an error.
+TEST(RegionGrow, CancelWhileFloodAndLabellingRaceStopsWithAnError) {
+  const core::Volume& ct = headCt();
+  const HeadCase c = fragmentedHeadCases()[0];
+  std::atomic<bool> cancel{false};
+  core::TaskControl control;
+  control.cancel = &cancel;
+  control.onProgress = [&](double fraction, std::string_view) {
+    if (fraction < 1.0) cancel = true;
+  };
+  RegionGrowParams p;
+  p.seeds = c.seeds;
+  p.lower = c.lower;
+  p.upper = c.upper;
+  p.threads = 2;
+  auto grown = growConnectedThreshold(ct, p, control);
+  if (!grown) {
+    EXPECT_TRUE(cancel.load());
+    EXPECT_NE(grown.message().find("cancelled"), std::string::npos);
+  } else {
+    EXPECT_GT(grown->voxels, 1000);  // the flood finished before the labelling reported progress
+  }
 }
 
 TEST(RegionGrow, EighteenConnectivityEqualsABruteForceFloodOnTheHeadCt) {
@@ -93,7 +140,7 @@ TEST(RegionGrow, EighteenConnectivityEqualsABruteForceFloodOnTheHeadCt) {
   ASSERT_TRUE(ours) << ours.message();
   auto reference = test::bruteForceGrow(ct.voxels<std::int16_t>().data(), ct.geometry().dims, c.seeds, c.lower,
                                         c.upper, 18);
-  EXPECT_EQ(test::differingVoxels(ours->mask, test::toItk(reference).GetPointer()), 0);
+  EXPECT_EQ(test::differingVoxels(ours->toMask(), test::toItk(reference).GetPointer()), 0);
   EXPECT_EQ(ours->voxels, reference.count());
 }
 
@@ -129,11 +176,11 @@ void expectPhantomMatches(core::ScalarType type) {
         auto ref = test::bruteForceGrow(v.voxels<T>().data(), v.geometry().dims, p.seeds, p.lower, p.upper,
                                         connectivity);
         EXPECT_GT(ref.count(), 100);
-        EXPECT_EQ(test::differingVoxels(ours->mask, test::toItk(ref).GetPointer()), 0)
+        EXPECT_EQ(test::differingVoxels(ours->toMask(), test::toItk(ref).GetPointer()), 0)
             << connectivity << "-connected, " << threads << " thread(s)";
         if (connectivity != 18) {
           auto itk = itkConnectedThreshold<T>(v, p.seeds, p.lower, p.upper, connectivity);
-          EXPECT_EQ(test::differingVoxels(ours->mask, itk.GetPointer()), 0) << connectivity << "-connected vs ITK";
+          EXPECT_EQ(test::differingVoxels(ours->toMask(), itk.GetPointer()), 0) << connectivity << "-connected vs ITK";
         }
       }
 }
@@ -175,7 +222,7 @@ TEST(RegionGrow, EqualsBruteForceOnWideNoisePhantomsWithLeakGuardAndRoi) {
         return test::bruteForceGrow(v.voxels<T>().data(), g.dims, p.seeds, p.lower, p.upper, connectivity);
       });
       EXPECT_GT(ref.count(), 1000);
-      EXPECT_EQ(test::differingVoxels(ours->mask, test::toItk(ref).GetPointer()), 0) << connectivity << "-connected";
+      EXPECT_EQ(test::differingVoxels(ours->toMask(), test::toItk(ref).GetPointer()), 0) << connectivity << "-connected";
       EXPECT_EQ(ours->voxels, ref.count());
 
       p.maxVoxels = ref.count() - 1;
@@ -193,9 +240,10 @@ TEST(RegionGrow, EqualsBruteForceOnWideNoisePhantomsWithLeakGuardAndRoi) {
       auto inside = growConnectedThreshold(v, p);
       ASSERT_TRUE(inside);
       std::int64_t outside = 0;
+      const VoxelMask insideMask = inside->toMask();
       for (std::int64_t k = 0; k < g.dims[2]; ++k)
         for (std::int64_t j = 0; j < g.dims[1]; ++j)
-          for (std::int64_t i = 0; i < g.dims[0]; ++i) outside += inside->mask.at(i, j, k) && !p.roi->contains(i, j, k);
+          for (std::int64_t i = 0; i < g.dims[0]; ++i) outside += insideMask.at(i, j, k) && !p.roi->contains(i, j, k);
       EXPECT_EQ(outside, 0);
       EXPECT_GT(inside->voxels, 0);
       EXPECT_LT(inside->voxels, ref.count());
@@ -237,9 +285,96 @@ TEST(RegionGrow, EqualsItkForRegionsAroundTheFloodToLabellingCrossover) {
       EXPECT_NEAR(double(ours->voxels) / double(total), share, share * 0.15) << connectivity << "-connected";
       EXPECT_EQ(ours->voxels, ref.count()) << share << ", " << connectivity << "-connected";
       auto itk = itkConnectedThreshold<std::int16_t>(v, p.seeds, p.lower, p.upper, connectivity);
-      EXPECT_EQ(test::differingVoxels(ours->mask, itk.GetPointer()), 0) << share << ", " << connectivity << "-connected";
+      EXPECT_EQ(test::differingVoxels(ours->toMask(), itk.GetPointer()), 0) << share << ", " << connectivity << "-connected";
     }
   }
+}
+
+// Breadth-first flood inside `box` only: the reference for regions limited to an ROI.
+template <typename T>
+VoxelMask bruteForceInBox(const T* voxels, const core::Dims& d, const VoxelBox& box, const std::vector<Ijk>& seeds,
+                          double lower, double upper, int connectivity) {
+  VoxelMask mask(d);
+  std::deque<Ijk> queue;
+  auto take = [&](std::int64_t i, std::int64_t j, std::int64_t k) {
+    if (!box.contains(i, j, k)) return;
+    const std::int64_t idx = i + d[0] * (j + d[1] * k);
+    const double v = double(voxels[idx]);
+    if (mask[idx] || v < lower || v > upper) return;
+    mask[idx] = 1;
+    queue.push_back({i, j, k});
+  };
+  for (const Ijk& s : seeds) take(s[0], s[1], s[2]);
+  while (!queue.empty()) {
+    const Ijk p = queue.front();
+    queue.pop_front();
+    for (int dk = -1; dk <= 1; ++dk)
+      for (int dj = -1; dj <= 1; ++dj)
+        for (int di = -1; di <= 1; ++di) {
+          const int nonZero = (di != 0) + (dj != 0) + (dk != 0);
+          if (nonZero == 0 || (connectivity == 6 && nonZero > 1) || (connectivity == 18 && nonZero > 2)) continue;
+          take(p[0] + di, p[1] + dj, p[2] + dk);
+        }
+  }
+  return mask;
+}
+
+// The labelling path alone (it is taken only for some regions of the real data): rows of 1 to 3
+// words whose ROI starts off a word boundary, one slab or many, every connectivity and voxel
+// type; region, count, bounds and the leak guard against the breadth-first reference.
+template <typename T>
+void expectLabellingMatches(core::ScalarType type) {
+  core::Geometry g;
+  g.dims = {150, 19, 23};
+  core::Volume v(g, type);
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<int> value(0, 99);
+  for (auto& x : v.voxels<T>()) x = static_cast<T>(value(rng));
+  const std::vector<Ijk> seeds = {{70, 9, 11}, {5, 3, 2}, {140, 17, 20}};
+  for (const Ijk& s : seeds) v.voxels<T>()[std::size_t(g.linearIndex(s[0], s[1], s[2]))] = T(1);
+  for (const VoxelBox& box : {VoxelBox::whole(g.dims), VoxelBox{{3, 1, 2}, {147, 19, 22}}, VoxelBox{{60, 2, 0}, {100, 18, 23}}})
+    for (int connectivity : {6, 18, 26})
+      for (int threads : {1, 2, 3}) {
+        const double upper = connectivity == 6 ? 62 : (connectivity == 18 ? 40 : 30);  // near percolation
+        const std::string what = std::to_string(connectivity) + "-connected, " + std::to_string(threads) +
+                                 " thread(s), ROI from x " + std::to_string(box.lo[0]);
+        std::vector<Ijk> inBox;
+        for (const Ijk& s : seeds)
+          if (box.contains(s[0], s[1], s[2])) inBox.push_back(s);
+        const VoxelMask ref = bruteForceInBox(v.voxels<T>().data(), g.dims, box, inBox, 0, upper, connectivity);
+        const std::int64_t count = ref.count();
+        EXPECT_GT(count, 200) << what;
+        auto range = detail::TypedRange<T>::make(0, upper);
+        auto out = detail::growByComponents(v.voxels<T>().data(), g.dims, box, range, connectivity, inBox, threads, 0,
+                                            {});
+        ASSERT_FALSE(out.declined || out.cancelled || out.stoppedAtLimit) << what;
+        EXPECT_EQ(out.voxels, count) << what;
+        const VoxelMask mask = maskOfRuns(g.dims, out.runs);
+        EXPECT_EQ(mask.count(), count) << what << ": runs overlap";
+        EXPECT_EQ(test::differingVoxels(mask, test::toItk(ref).GetPointer()), 0) << what;
+        VoxelBox bounds{{g.dims[0], g.dims[1], g.dims[2]}, {0, 0, 0}};
+        for (std::int64_t k = 0; k < g.dims[2]; ++k)
+          for (std::int64_t j = 0; j < g.dims[1]; ++j)
+            for (std::int64_t i = 0; i < g.dims[0]; ++i)
+              if (ref.at(i, j, k)) {
+                bounds.lo = {std::min(bounds.lo[0], i), std::min(bounds.lo[1], j), std::min(bounds.lo[2], k)};
+                bounds.hi = {std::max(bounds.hi[0], i + 1), std::max(bounds.hi[1], j + 1), std::max(bounds.hi[2], k + 1)};
+              }
+        EXPECT_EQ(out.bounds.lo, bounds.lo) << what;
+        EXPECT_EQ(out.bounds.hi, bounds.hi) << what;
+
+        out = detail::growByComponents(v.voxels<T>().data(), g.dims, box, range, connectivity, inBox, threads,
+                                       count - 1, {});
+        EXPECT_TRUE(out.stoppedAtLimit) << what;
+        EXPECT_TRUE(out.runs.empty()) << what;
+      }
+}
+
+TEST(RegionGrow, ComponentLabellingEqualsBreadthFirstForEveryConnectivitySlabCountRowWidthAndType) {
+  expectLabellingMatches<std::int16_t>(core::ScalarType::Int16);
+  expectLabellingMatches<std::uint16_t>(core::ScalarType::UInt16);
+  expectLabellingMatches<std::uint8_t>(core::ScalarType::UInt8);
+  expectLabellingMatches<float>(core::ScalarType::Float32);
 }
 
 TEST(RegionGrow, StaysInsideTheRegionOfInterest) {
@@ -263,10 +398,11 @@ TEST(RegionGrow, StaysInsideTheRegionOfInterest) {
       for (std::int64_t i = b.lo[0]; i < b.hi[0]; ++i) crop.push_back(std::int16_t(ct.valueAt(i, j, k)));
   auto ref = test::bruteForceGrow(crop.data(), cg.dims, {{20, 30, 10}}, p.lower, p.upper, 6);
   std::int64_t outside = 0, differ = 0;
+  const VoxelMask oursMask = ours->toMask();
   for (std::int64_t k = 0; k < ct.geometry().dims[2]; ++k)
     for (std::int64_t j = 0; j < ct.geometry().dims[1]; ++j)
       for (std::int64_t i = 0; i < ct.geometry().dims[0]; ++i) {
-        bool in = ours->mask.at(i, j, k);
+        bool in = oursMask.at(i, j, k);
         if (!b.contains(i, j, k)) {
           outside += in;
           continue;
@@ -346,7 +482,7 @@ TEST(RegionGrow, SeedsOutsideTheRangeGrowNothingAsInItk) {
   EXPECT_EQ(ours->voxels, 0);
   EXPECT_EQ(ours->seedsInRange, 0);
   auto itk = itkConnectedThreshold<std::int16_t>(ct, p.seeds, p.lower, p.upper, 6);
-  EXPECT_EQ(test::differingVoxels(ours->mask, itk.GetPointer()), 0);
+  EXPECT_EQ(test::differingVoxels(ours->toMask(), itk.GetPointer()), 0);
 }
 
 TEST(RegionGrow, CancelStopsWithAnErrorAndPaintsNothing) {
@@ -437,7 +573,7 @@ TEST(RegionGrow, ConfidenceConnectedEqualsItkOnTheHeadCt) {
   for (const auto& s : p.seeds) filter->AddSeed({{s[0], s[1], s[2]}});
   filter->Update();
   EXPECT_GT(ours->voxels, 1000);
-  EXPECT_EQ(test::differingVoxels(ours->mask, filter->GetOutput()), 0);
+  EXPECT_EQ(test::differingVoxels(ours->toMask(), filter->GetOutput()), 0);
 }
 
 TEST(RegionGrow, ReportsProgressToTheEnd) {

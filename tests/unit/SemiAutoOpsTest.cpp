@@ -104,8 +104,8 @@ TEST(SemiAutoOps, GrowCommandWritesTheSameRegionAsTheToolAndReportsItsTime) {
   auto region = tools::growConnectedThreshold(test::headCt(), p);
   ASSERT_TRUE(region);
   std::int64_t differ = 0;
-  for (std::int64_t v = 0; v < region->mask.size(); ++v)
-    differ += (written->voxels()[std::size_t(v)] == 4) != (region->mask[v] != 0);
+  const tools::VoxelMask mask = region->toMask();
+  for (std::int64_t v = 0; v < mask.size(); ++v) differ += (written->voxels()[std::size_t(v)] == 4) != (mask[v] != 0);
   EXPECT_EQ(differ, 0);
   rc = test::runCommand(std::string(DELINEO_EXE) + " grow " + test::kCraniumInv3 +
                             " --seed 9999,0,0 --lower 0 --upper 1 --out " + out, &output);
