@@ -30,7 +30,7 @@ using core::makeError;
 using detail::FloodOutcome;
 using detail::TypedRange;
 
-constexpr double kLabelAfterMs = 0.25;
+constexpr double kLabelAfterMs = 0.5;
 
 
 std::string ijkText(const Ijk& s) {
@@ -110,9 +110,9 @@ core::Result<GrowRegion> flood(const core::Volume& volume, const RegionGrowParam
       return flooded.gaveUp ? labelAll() : flooded;
     }
     // The labelling starts beside the flood (unless the flood is done within kLabelAfterMs: a
-    // small region, where a second thread reading the volume only slows it); the flood stops
-    // and helps once it has run half as long as the labelling alone still needs (judged from
-    // the rows it has labelled so far), that is as long as the two will need together.
+    // small region, where starting a thread and a second stream of reads only slows it); the
+    // flood stops and helps once it has run half as long as the labelling alone still needs
+    // (judged from the rows it has labelled so far), that is as long as the two together will.
     std::atomic<bool> stopLabelling{false}, labelled{false};
     core::TaskControl labelControl;
     labelControl.cancel = &stopLabelling;
@@ -122,6 +122,7 @@ core::Result<GrowRegion> flood(const core::Volume& volume, const RegionGrowParam
     const auto started = std::chrono::steady_clock::now();
     std::thread labeller;
     std::chrono::steady_clock::time_point labelStart;
+    std::int64_t peakFront = 0;
     auto startLabelling = [&] {
       labelStart = std::chrono::steady_clock::now();
       labeller = std::thread([&] {
@@ -136,6 +137,9 @@ core::Result<GrowRegion> flood(const core::Volume& volume, const RegionGrowParam
         return true;
       }
       if (labelled.load(std::memory_order_relaxed)) return false;
+      // A front of queued rows well below its peak: the flood is winding down, let it finish.
+      peakFront = std::max(peakFront, rowFlood.front());
+      if (rowFlood.front() * 5 < peakFront * 3) return true;
       const double share = labelling->labelledShare();
       if (share < 0.02) return true;
       const double elapsed = msSince(started), labellingMs = msSince(labelStart);

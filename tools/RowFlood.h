@@ -200,6 +200,8 @@ class RowFlood {
   }
   std::int64_t voxels() const { return mVoxelCount; }
   std::int64_t runs() const { return std::int64_t(mRuns.size()); }
+  // Rows waiting in the queue: the flood's front.
+  std::int64_t front() const { return mTail >= mHead ? mTail - mHead : mTail + mRows - mHead; }
 
  private:
   // A row's block: readiness bits of its words, the span of words that may hold pending bits,
