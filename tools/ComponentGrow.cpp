@@ -147,13 +147,14 @@ class ComponentGrow final : public ComponentLabelling {
   }
 
   double labelledShare() const override {
-    return double(mRowsLabelled.load(std::memory_order_relaxed)) / double(std::max<std::int64_t>(1, mBox.voxelCount() / std::max<std::int64_t>(1, mWidth)));
+    const std::int64_t rows = mRowsPerSlice * (mBox.hi[2] - mBox.lo[2]);
+    return rows > 0 ? double(mRowsLabelled.load(std::memory_order_relaxed)) / double(rows) : 1.0;
   }
 
   void assist(const core::TaskControl& control) override {
     std::unique_lock lock(mPassMutex);
     while (!mFinished) {
-      if (!takeSlab(lock, -1, &control)) mPassCv.wait(lock);
+      if (!takeSlab(lock, &control)) mPassCv.wait(lock);
     }
   }
 
@@ -264,7 +265,7 @@ class ComponentGrow final : public ComponentLabelling {
     mPassCv.notify_all();
     auto work = [this](int w) {
       std::unique_lock lock(mPassMutex);
-      while (takeSlab(lock, w, w == 0 ? &mControl : nullptr)) {
+      while (takeSlab(lock, w == 0 ? &mControl : nullptr)) {
       }
     };
     std::vector<std::thread> pool;
@@ -279,7 +280,7 @@ class ComponentGrow final : public ComponentLabelling {
 
   // With `lock` held: runs the pass body on the next slab (unlocked meanwhile), reporting
   // progress to `control` if set. False when the pass has no slab left (or is stopping).
-  bool takeSlab(std::unique_lock<std::mutex>& lock, int, const core::TaskControl* control) {
+  bool takeSlab(std::unique_lock<std::mutex>& lock, const core::TaskControl* control) {
     if (control && control->cancelled()) mCancelled.store(true);
     if (!mPassBody || mPassNext >= mSlabs.size() || mCancelled.load(std::memory_order_relaxed) ||
         mDeclined.load(std::memory_order_relaxed))
