@@ -114,10 +114,9 @@ namespace {
 template <typename T>
 class ComponentGrow final : public ComponentLabelling {
  public:
-  ComponentGrow(const T* voxels, const core::Dims& dims, const VoxelBox& box, TypedRange<T> range, int connectivity,
-                int threads, int assistants, std::int64_t maxVoxels, const core::TaskControl& control)
-      : mVoxels(voxels), mDims(dims), mBox(box), mRange(range), mPrevious(previousRows(connectivity)),
-        mMaxVoxels(maxVoxels), mControl(control) {
+  ComponentGrow(const GrowInput<T>& input, int threads, int assistants, const core::TaskControl& control)
+      : mIn(input), mPrevious(previousRows(input.connectivity)), mControl(control) {
+    const VoxelBox& box = input.box;
     const std::int64_t depth = box.hi[2] - box.lo[2];
     mWorkers = static_cast<int>(std::clamp<std::int64_t>(workerCount(threads), 1, labelWorkerLimit(box, threads)));
     // More slabs than threads, taken in turn: a thread slowed by another process holds up little.
@@ -147,7 +146,7 @@ class ComponentGrow final : public ComponentLabelling {
   }
 
   double labelledShare() const override {
-    const std::int64_t rows = mRowsPerSlice * (mBox.hi[2] - mBox.lo[2]);
+    const std::int64_t rows = mRowsPerSlice * (mIn.box.hi[2] - mIn.box.lo[2]);
     return rows > 0 ? double(mRowsLabelled.load(std::memory_order_relaxed)) / double(rows) : 1.0;
   }
 
@@ -224,7 +223,7 @@ class ComponentGrow final : public ComponentLabelling {
       }
     }
     if (out.voxels == 0) out.bounds = {};
-    if (mMaxVoxels > 0 && out.voxels > mMaxVoxels) {
+    if (mIn.maxVoxels > 0 && out.voxels > mIn.maxVoxels) {
       out.stoppedAtLimit = true;
       return out;
     }
@@ -382,10 +381,10 @@ class ComponentGrow final : public ComponentLabelling {
         return false;
       }
       const std::uint32_t sliceFirst = count;
-      for (std::int64_t j = mBox.lo[1]; j < mBox.hi[1]; ++j, ++row) {
+      for (std::int64_t j = mIn.box.lo[1]; j < mIn.box.hi[1]; ++j, ++row) {
         std::uint64_t* bits = s.bits.get() + row * mWords;
         std::uint32_t* first = s.first.get() + row * mWords;
-        inRangeBits(mVoxels + mDims[0] * (j + mDims[1] * k) + mBox.lo[0], mWidth, mRange, bits);
+        inRangeBits(mIn.voxels + mIn.dims[0] * (j + mIn.dims[1] * k) + mIn.box.lo[0], mWidth, mIn.range, bits);
         const std::uint32_t rowFirst = count;
         std::uint64_t carry = 0;
         for (std::int64_t q = 0; q < mWords; ++q) {
@@ -398,7 +397,7 @@ class ComponentGrow final : public ComponentLabelling {
         for (std::uint32_t i = rowFirst; i < count; ++i) s.parent.push_back(i);
         for (const PreviousRow& o : mPrevious) {
           const std::int64_t nj = j + o.dj, nk = k + o.dk;
-          if (nj < mBox.lo[1] || nj >= mBox.hi[1] || nk < s.kLo) continue;
+          if (nj < mIn.box.lo[1] || nj >= mIn.box.hi[1] || nk < s.kLo) continue;
           joinRows(s, row, s, row + o.dj + o.dk * mRowsPerSlice, o.widen, s.parent.data());
         }
       }
@@ -410,11 +409,11 @@ class ComponentGrow final : public ComponentLabelling {
 
   // Global index of the span holding voxel (i, j, k), if it is in range.
   std::optional<std::uint32_t> spanAt(std::int64_t i, std::int64_t j, std::int64_t k) const {
-    if (!mBox.contains(i, j, k)) return std::nullopt;
+    if (!mIn.box.contains(i, j, k)) return std::nullopt;
     for (const Slab& s : mSlabs) {
       if (k < s.kLo || k >= s.kHi) continue;
-      const std::int64_t row = (k - s.kLo) * mRowsPerSlice + (j - mBox.lo[1]);
-      const std::int64_t x = i - mBox.lo[0];
+      const std::int64_t row = (k - s.kLo) * mRowsPerSlice + (j - mIn.box.lo[1]);
+      const std::int64_t x = i - mIn.box.lo[0];
       if (!((s.bits[std::size_t(row * mWords + (x >> 6))] >> (x & 63)) & 1)) return std::nullopt;
       return s.offset + spanIndex(s, row, x);
     }
@@ -427,7 +426,7 @@ class ComponentGrow final : public ComponentLabelling {
     std::uint32_t index = s.offset;  // of the next span
     for (std::int64_t k = s.kLo; k < s.kHi; ++k) {
       if (stopRequested()) return false;
-      for (std::int64_t j = mBox.lo[1]; j < mBox.hi[1]; ++j, ++row) {
+      for (std::int64_t j = mIn.box.lo[1]; j < mIn.box.hi[1]; ++j, ++row) {
         if (s.rowEnd[row] == index - s.offset) continue;  // no spans
         const std::uint64_t* bits = s.bits.get() + row * mWords;
         bool rowTouched = false;
@@ -440,11 +439,11 @@ class ComponentGrow final : public ComponentLabelling {
             std::uint64_t clear = ~bits[w] & (~0ull << (x0 & 63));
             while (clear == 0 && w + 1 < mWords) clear = ~bits[++w];
             const std::int64_t x1 = std::min<std::int64_t>(clear == 0 ? mWidth : (w << 6) + std::countr_zero(clear), mWidth);
-            t.runs.push_back({std::int32_t(mBox.lo[0] + x0), std::int32_t(mBox.lo[0] + x1), std::int32_t(j),
+            t.runs.push_back({std::int32_t(mIn.box.lo[0] + x0), std::int32_t(mIn.box.lo[0] + x1), std::int32_t(j),
                               std::int32_t(k)});
             t.voxels += x1 - x0;
-            t.lo[0] = std::min<std::int64_t>(t.lo[0], mBox.lo[0] + x0);
-            t.hi[0] = std::max<std::int64_t>(t.hi[0], mBox.lo[0] + x1);
+            t.lo[0] = std::min<std::int64_t>(t.lo[0], mIn.box.lo[0] + x0);
+            t.hi[0] = std::max<std::int64_t>(t.hi[0], mIn.box.lo[0] + x1);
             rowTouched = true;
           }
         }
@@ -459,12 +458,8 @@ class ComponentGrow final : public ComponentLabelling {
     return true;
   }
 
-  const T* mVoxels;
-  core::Dims mDims;
-  VoxelBox mBox;
-  TypedRange<T> mRange;
+  GrowInput<T> mIn;
   std::vector<PreviousRow> mPrevious;
-  std::int64_t mMaxVoxels;
   const core::TaskControl& mControl;
   int mWorkers = 1;
   std::int64_t mWidth = 0, mWords = 0, mRowsPerSlice = 0;
@@ -487,18 +482,14 @@ class ComponentGrow final : public ComponentLabelling {
 }  // namespace
 
 template <typename T>
-std::unique_ptr<ComponentLabelling> makeComponentLabelling(const T* voxels, const core::Dims& dims,
-                                                           const VoxelBox& box, TypedRange<T> range,
-                                                           int connectivity, int threads, int assistants,
-                                                           std::int64_t maxVoxels, const core::TaskControl& control) {
-  return std::make_unique<ComponentGrow<T>>(voxels, dims, box, range, connectivity, threads, assistants, maxVoxels,
-                                            control);
+std::unique_ptr<ComponentLabelling> makeComponentLabelling(const GrowInput<T>& input, int threads, int assistants,
+                                                           const core::TaskControl& control) {
+  return std::make_unique<ComponentGrow<T>>(input, threads, assistants, control);
 }
 
 #define DELINEO_COMPONENT_GROW(T)                                                                          \
-  template std::unique_ptr<ComponentLabelling> makeComponentLabelling<T>(                                  \
-      const T*, const core::Dims&, const VoxelBox&, TypedRange<T>, int, int, int, std::int64_t,            \
-      const core::TaskControl&);                                                                           \
+  template std::unique_ptr<ComponentLabelling> makeComponentLabelling<T>(const GrowInput<T>&, int, int,   \
+                                                                         const core::TaskControl&);        \
   template void inRangeBits<T>(const T*, std::int64_t, TypedRange<T>, std::uint64_t*);
 DELINEO_COMPONENT_GROW(std::uint8_t)
 DELINEO_COMPONENT_GROW(std::int16_t)

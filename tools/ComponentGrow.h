@@ -40,6 +40,18 @@ struct TypedRange {
   bool contains(T v) const { return v >= lo && v <= hi; }
 };
 
+// What every way of growing a region reads: the voxels on their grid, the box to grow in, the
+// range, the connectivity (6, 18, 26) and the leak guard (0: none).
+template <typename T>
+struct GrowInput {
+  const T* voxels;
+  core::Dims dims;
+  VoxelBox box;
+  TypedRange<T> range;
+  int connectivity;
+  std::int64_t maxVoxels;
+};
+
 struct ComponentGrowOutcome {
   bool declined = false;        // the in-range voxels are too fragmented (memory): nothing was done, flood instead
   bool cancelled = false;
@@ -67,10 +79,8 @@ class ComponentLabelling {
 // `threads` as RegionGrowParams::threads; `assistants`: threads that may call assist() (the
 // ROI is cut into slabs enough for them too). `control` is used by run()'s thread and workers.
 template <typename T>
-std::unique_ptr<ComponentLabelling> makeComponentLabelling(const T* voxels, const core::Dims& dims,
-                                                           const VoxelBox& box, TypedRange<T> range,
-                                                           int connectivity, int threads, int assistants,
-                                                           std::int64_t maxVoxels, const core::TaskControl& control);
+std::unique_ptr<ComponentLabelling> makeComponentLabelling(const GrowInput<T>& input, int threads, int assistants,
+                                                           const core::TaskControl& control);
 
 // The most threads labelling `box` can use: with threads 0 (one per hardware thread), one below
 // a million voxels (there starting threads, once per pass, costs about what they save).
@@ -85,11 +95,9 @@ void inRangeBits(const T* row, std::int64_t n, TypedRange<T> range, std::uint64_
 
 // The region grown from `seeds` (in `box`; those out of range grow nothing) by labelling alone.
 template <typename T>
-ComponentGrowOutcome growByComponents(const T* voxels, const core::Dims& dims, const VoxelBox& box,
-                                      TypedRange<T> range, int connectivity,
-                                      const std::vector<std::array<std::int64_t, 3>>& seeds, int threads,
-                                      std::int64_t maxVoxels, const core::TaskControl& control) {
-  return makeComponentLabelling(voxels, dims, box, range, connectivity, threads, 0, maxVoxels, control)->run(seeds);
+ComponentGrowOutcome growByComponents(const GrowInput<T>& input, const std::vector<std::array<std::int64_t, 3>>& seeds,
+                                      int threads, const core::TaskControl& control) {
+  return makeComponentLabelling(input, threads, 0, control)->run(seeds);
 }
 
 }  // namespace delineo::tools::detail

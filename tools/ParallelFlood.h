@@ -35,10 +35,9 @@ struct Run {
 template <typename T>
 class ParallelFlood {
  public:
-  ParallelFlood(const T* voxels, const core::Dims& dims, const VoxelBox& box, TypedRange<T> range, int connectivity,
-                int threads, std::int64_t maxVoxels, const core::TaskControl& control)
-      : mVoxels(voxels), mDims(dims), mBox(box), mRange(range), mOffsets(rowOffsets(connectivity)),
-        mMaxVoxels(maxVoxels), mControl(control), mMask(dims) {
+  ParallelFlood(const GrowInput<T>& input, int threads, const core::TaskControl& control)
+      : mIn(input), mOffsets(rowOffsets(input.connectivity)), mControl(control), mMask(input.dims) {
+    const VoxelBox& box = input.box;
     const std::int64_t depth = box.hi[2] - box.lo[2];
     mWorkers = static_cast<int>(std::clamp<std::int64_t>(workerCount(threads), 1, depth));
     mSlabDepth = mWorkers == 1 ? depth : std::max<std::int64_t>(1, depth / (std::int64_t(mWorkers) * 8));
@@ -48,7 +47,7 @@ class ParallelFlood {
 
   FloodOutcome run(const std::vector<std::array<std::int64_t, 3>>& seeds) {
     for (const auto& s : seeds) {
-      if (!mBox.contains(s[0], s[1], s[2])) continue;
+      if (!mIn.box.contains(s[0], s[1], s[2])) continue;
       Run r{std::int32_t(s[1]), std::int32_t(s[2]), std::int32_t(s[0]), std::int32_t(s[0]), 0, -1, 0, 0};
       post(slabOf(r.k), &r, 1);
     }
@@ -73,7 +72,7 @@ class ParallelFlood {
     }
     if (out.voxels == 0) out.bounds = {};
     // The guard is checked in batches; the verdict depends only on the region's size.
-    out.stoppedAtLimit = mLimitHit.load() || (mMaxVoxels > 0 && out.voxels > mMaxVoxels);
+    out.stoppedAtLimit = mLimitHit.load() || (mIn.maxVoxels > 0 && out.voxels > mIn.maxVoxels);
     out.cancelled = mCancelled.load();
     return out;
   }
@@ -99,7 +98,7 @@ class ParallelFlood {
   bool report(Worker& me) {
     std::int64_t total = mFilled.fetch_add(me.unreported, std::memory_order_relaxed) + me.unreported;
     me.unreported = 0;
-    if (mMaxVoxels > 0 && total > mMaxVoxels) {
+    if (mIn.maxVoxels > 0 && total > mIn.maxVoxels) {
       mLimitHit.store(true);
       requestStop();
       return false;
@@ -107,7 +106,7 @@ class ParallelFlood {
     return true;
   }
 
-  int slabOf(std::int64_t k) const { return static_cast<int>((k - mBox.lo[2]) / mSlabDepth); }
+  int slabOf(std::int64_t k) const { return static_cast<int>((k - mIn.box.lo[2]) / mSlabDepth); }
 
   void post(int slab, const Run* runs, std::size_t count) {
     Slab& s = mSlabs[static_cast<std::size_t>(slab)];
@@ -140,7 +139,7 @@ class ParallelFlood {
       return false;
     }
     if (w == 0 && mControl.onProgress) {
-      double total = double(mMaxVoxels > 0 ? mMaxVoxels : mBox.voxelCount());
+      double total = double(mIn.maxVoxels > 0 ? mIn.maxVoxels : mIn.box.voxelCount());
       mControl.progress(std::min(0.99, double(mFilled.load(std::memory_order_relaxed)) / total), "growing");
     }
     return true;
@@ -177,8 +176,8 @@ class ParallelFlood {
 
   void processSlab(Worker& me, int w, int slab) {
     Slab& s = mSlabs[static_cast<std::size_t>(slab)];
-    const std::int64_t kLo = mBox.lo[2] + std::int64_t(slab) * mSlabDepth;
-    const std::int64_t kHi = std::min(mBox.hi[2], kLo + mSlabDepth);
+    const std::int64_t kLo = mIn.box.lo[2] + std::int64_t(slab) * mSlabDepth;
+    const std::int64_t kHi = std::min(mIn.box.hi[2], kLo + mSlabDepth);
     std::int64_t sinceCheck = 0;
     for (;;) {
       me.batch.clear();
@@ -224,20 +223,20 @@ class ParallelFlood {
   }
 
   void fillRun(Worker& me, const Run& r, std::int64_t kLo, std::int64_t kHi) {
-    const std::int64_t nx = mDims[0];
-    const std::int64_t base = nx * (std::int64_t(r.j) + mDims[1] * std::int64_t(r.k));
-    const T* row = mVoxels + base;
+    const std::int64_t nx = mIn.dims[0];
+    const std::int64_t base = nx * (std::int64_t(r.j) + mIn.dims[1] * std::int64_t(r.k));
+    const T* row = mIn.voxels + base;
     std::uint8_t* mrow = mMask.data() + base;
-    const std::int64_t xLo = mBox.lo[0], xHi = mBox.hi[0] - 1;
+    const std::int64_t xLo = mIn.box.lo[0], xHi = mIn.box.hi[0] - 1;
     std::int64_t x = r.x0;
     while (x <= r.x1) {
-      if (mrow[x] || !mRange.contains(row[x])) {
+      if (mrow[x] || !mIn.range.contains(row[x])) {
         ++x;
         continue;
       }
       std::int64_t a = x, b = x;
-      while (a > xLo && !mrow[a - 1] && mRange.contains(row[a - 1])) --a;
-      while (b < xHi && !mrow[b + 1] && mRange.contains(row[b + 1])) ++b;
+      while (a > xLo && !mrow[a - 1] && mIn.range.contains(row[a - 1])) --a;
+      while (b < xHi && !mrow[b + 1] && mIn.range.contains(row[b + 1])) ++b;
       std::memset(mrow + a, 1, static_cast<std::size_t>(b - a + 1));
       me.filled.push_back({std::int32_t(a), std::int32_t(b + 1), r.j, r.k});
       const std::int64_t len = b - a + 1;
@@ -251,7 +250,7 @@ class ParallelFlood {
       me.unreported += len;
       for (const RowOffset& o : mOffsets) {
         const std::int64_t nj = r.j + o.dj, nk = r.k + o.dk;
-        if (nj < mBox.lo[1] || nj >= mBox.hi[1] || nk < mBox.lo[2] || nk >= mBox.hi[2]) continue;
+        if (nj < mIn.box.lo[1] || nj >= mIn.box.hi[1] || nk < mIn.box.lo[2] || nk >= mIn.box.hi[2]) continue;
         std::int64_t from = std::max(xLo, a - o.widen), to = std::min(xHi, b + o.widen);
         auto emit = [&](std::int64_t x0, std::int64_t x1) {
           if (x0 > x1) return;
@@ -273,12 +272,8 @@ class ParallelFlood {
     }
   }
 
-  const T* mVoxels;
-  core::Dims mDims;
-  VoxelBox mBox;
-  TypedRange<T> mRange;
+  GrowInput<T> mIn;
   std::vector<RowOffset> mOffsets;
-  std::int64_t mMaxVoxels;
   const core::TaskControl& mControl;
   VoxelMask mMask;  // filled so far
   int mWorkers = 1;

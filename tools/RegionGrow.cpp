@@ -71,6 +71,7 @@ core::Result<GrowRegion> flood(const core::Volume& volume, const RegionGrowParam
     for (const Ijk& s : params.seeds)
       region.seedsInRange += !range.empty && range.contains(voxels[std::size_t(g.linearIndex(s[0], s[1], s[2]))]);
     if (range.empty) return FloodOutcome{};
+    const detail::GrowInput<T> input{voxels.data(), g.dims, box, range, params.connectivity, params.maxVoxels};
     auto fromLabelling = [](detail::ComponentGrowOutcome&& l) {
       FloodOutcome out;
       out.voxels = l.voxels;
@@ -81,22 +82,20 @@ core::Result<GrowRegion> flood(const core::Volume& volume, const RegionGrowParam
       return out;
     };
     auto floodAll = [&] {
-      detail::ParallelFlood<T> fill(voxels.data(), g.dims, box, range, params.connectivity, params.threads,
-                                    params.maxVoxels, control);
+      detail::ParallelFlood<T> fill(input, params.threads, control);
       return fill.run(params.seeds);
     };
     const int labelWorkers = static_cast<int>(std::clamp<std::int64_t>(
         workerCount(params.threads), 1, detail::labelWorkerLimit(box, params.threads)));
     auto labelAll = [&] {
-      auto labelled = detail::growByComponents(voxels.data(), g.dims, box, range, params.connectivity, params.seeds,
-                                               params.threads, params.maxVoxels, control);
+      auto labelled = detail::growByComponents(input, params.seeds, params.threads, control);
       return labelled.declined ? floodAll() : fromLabelling(std::move(labelled));
     };
     if (strategy == detail::GrowStrategy::ParallelFlood) return floodAll();
     if (strategy == detail::GrowStrategy::Labelling) return labelAll();
     core::TaskControl quiet;  // the flood may be dropped: it reports no progress
     quiet.cancel = control.cancel;
-    detail::RowFlood<T> rowFlood(voxels.data(), g.dims, box, range, params.connectivity, params.maxVoxels, quiet);
+    detail::RowFlood<T> rowFlood(input, quiet);
     // A compact region past 1/64 of the ROI (long runs) is labelled for about what its flood
     // has cost so far: labelling is the better bet at once.
     auto compactAndLarge = [&] {
@@ -116,8 +115,7 @@ core::Result<GrowRegion> flood(const core::Volume& volume, const RegionGrowParam
     std::atomic<bool> stopLabelling{false}, labelled{false};
     core::TaskControl labelControl;
     labelControl.cancel = &stopLabelling;
-    auto labelling = detail::makeComponentLabelling(voxels.data(), g.dims, box, range, params.connectivity,
-                                                    labelWorkers - 1, 1, params.maxVoxels, labelControl);
+    auto labelling = detail::makeComponentLabelling(input, labelWorkers - 1, 1, labelControl);
     detail::ComponentGrowOutcome labelOutcome;
     const auto started = std::chrono::steady_clock::now();
     std::thread labeller;

@@ -107,11 +107,9 @@ struct RowFloodScratch {
 template <typename T>
 class RowFlood {
  public:
-  RowFlood(const T* voxels, const core::Dims& dims, const VoxelBox& box, TypedRange<T> range, int connectivity,
-           std::int64_t maxVoxels, const core::TaskControl& control)
-      : mVoxels(voxels), mDims(dims), mBox(box), mRange(range), mOffsets(rowOffsets(connectivity)),
-        mMaxVoxels(maxVoxels), mConnectivity(connectivity), mControl(control),
-        mScratch(RowFloodScratch::take()) {
+  RowFlood(const GrowInput<T>& input, const core::TaskControl& control)
+      : mIn(input), mOffsets(rowOffsets(input.connectivity)), mControl(control), mScratch(RowFloodScratch::take()) {
+    const VoxelBox& box = input.box;
     mWidth = box.hi[0] - box.lo[0];
     mWords = (mWidth + 63) >> 6;
     mChunk = (mWords + 63) >> 6;  // words per readiness bit (1 up to 4096 voxels a row)
@@ -152,8 +150,8 @@ class RowFlood {
            std::numeric_limits<std::int64_t>::max()};
     mHi = {0, 0, 0};
     for (const auto& s : seeds) {
-      if (!mBox.contains(s[0], s[1], s[2])) continue;
-      const std::int64_t x = s[0] - mBox.lo[0];
+      if (!mIn.box.contains(s[0], s[1], s[2])) continue;
+      const std::int64_t x = s[0] - mIn.box.lo[0];
       const std::int64_t r = rowIndex(s[1], s[2]);
       touch(r);
       const Block bl = block(r);
@@ -196,7 +194,7 @@ class RowFlood {
   double labelCostNs() const {
     if (mWordsComputed == 0) return std::numeric_limits<double>::max();
     const double runs = double(mInRangeRuns) / double(mWordsComputed) * double(mRows) * double(mWords);
-    return 0.3 * double(mBox.voxelCount()) + (mConnectivity == 6 ? 30.0 : 45.0) * runs;
+    return 0.3 * double(mIn.box.voxelCount()) + (mIn.connectivity == 6 ? 30.0 : 45.0) * runs;
   }
   std::int64_t voxels() const { return mVoxelCount; }
   std::int64_t runs() const { return std::int64_t(mRuns.size()); }
@@ -221,7 +219,7 @@ class RowFlood {
   Block block(std::int64_t r) const { return {mScratch.blocks.get() + r * mStride}; }
 
   std::int64_t rowIndex(std::int64_t j, std::int64_t k) const {
-    return (j - mBox.lo[1]) + mRowsPerSlice * (k - mBox.lo[2]);
+    return (j - mIn.box.lo[1]) + mRowsPerSlice * (k - mIn.box.lo[2]);
   }
 
   void touch(std::int64_t r) {
@@ -243,7 +241,7 @@ class RowFlood {
     if (++mTail == mRows) mTail = 0;
   }
 
-  const T* voxelRow(std::int64_t j, std::int64_t k) const { return mVoxels + mBox.lo[0] + mDims[0] * (j + mDims[1] * k); }
+  const T* voxelRow(std::int64_t j, std::int64_t k) const { return mIn.voxels + mIn.box.lo[0] + mIn.dims[0] * (j + mIn.dims[1] * k); }
 
   bool ready(const Block& b, std::int64_t q) const { return (b.ready() >> (q / mChunk)) & 1; }
 
@@ -255,7 +253,7 @@ class RowFlood {
     b.ready() |= 1ull << c;
     const std::int64_t first = c * mChunk, last = std::min(mWords, first + mChunk);
     std::uint64_t words[64];
-    inRangeBits(voxels + first * 64, std::min<std::int64_t>(mWidth, last * 64) - first * 64, mRange, words);
+    inRangeBits(voxels + first * 64, std::min<std::int64_t>(mWidth, last * 64) - first * 64, mIn.range, words);
     mWordsComputed += last - first;
     std::uint64_t carry = first > 0 && ready(b, first - 1) ? b.avail(first - 1) >> 63 : 0;
     for (std::int64_t w = first; w < last; ++w) {
@@ -324,11 +322,11 @@ class RowFlood {
         uLo = std::min(uLo, a >> 6);
         uHi = std::max(uHi, b >> 6);
         s &= bl.avail(q);
-        mRuns.push_back({std::int32_t(mBox.lo[0] + a), std::int32_t(mBox.lo[0] + b + 1), std::int32_t(j),
+        mRuns.push_back({std::int32_t(mIn.box.lo[0] + a), std::int32_t(mIn.box.lo[0] + b + 1), std::int32_t(j),
                          std::int32_t(k)});
         mVoxelCount += b - a + 1;
-        mLo[0] = std::min(mLo[0], mBox.lo[0] + a);
-        mHi[0] = std::max(mHi[0], mBox.lo[0] + b + 1);
+        mLo[0] = std::min(mLo[0], mIn.box.lo[0] + a);
+        mHi[0] = std::max(mHi[0], mIn.box.lo[0] + b + 1);
       }
     }
     if (uHi < 0) return;
@@ -336,7 +334,7 @@ class RowFlood {
     mHi[1] = std::max(mHi[1], j + 1);
     mLo[2] = std::min(mLo[2], k);
     mHi[2] = std::max(mHi[2], k + 1);
-    if (mMaxVoxels > 0 && mVoxelCount > mMaxVoxels) mLimitHit = mStop = true;
+    if (mIn.maxVoxels > 0 && mVoxelCount > mIn.maxVoxels) mLimitHit = mStop = true;
     // mU and mD are offset by one word, so that q - 1 and q + 1 need no test.
     std::int64_t dLo = uLo, dHi = uHi;
     if (mWiden) {
@@ -349,7 +347,7 @@ class RowFlood {
     }
     for (const RowOffset& o : mOffsets) {
       const std::int64_t nj = j + o.dj, nk = k + o.dk;
-      if (nj < mBox.lo[1] || nj >= mBox.hi[1] || nk < mBox.lo[2] || nk >= mBox.hi[2]) continue;
+      if (nj < mIn.box.lo[1] || nj >= mIn.box.hi[1] || nk < mIn.box.lo[2] || nk >= mIn.box.hi[2]) continue;
       const std::int64_t n = rowIndex(nj, nk);
       touch(n);
       const std::uint64_t* bits = o.widen ? mD.data() + 1 : mU.data() + 1;
@@ -385,18 +383,13 @@ class RowFlood {
       return;
     }
     if (mControl.onProgress) {
-      const double total = double(mMaxVoxels > 0 ? mMaxVoxels : mBox.voxelCount());
+      const double total = double(mIn.maxVoxels > 0 ? mIn.maxVoxels : mIn.box.voxelCount());
       mControl.progress(std::min(0.99, double(mVoxelCount) / total), "growing");
     }
   }
 
-  const T* mVoxels;
-  core::Dims mDims;
-  VoxelBox mBox;
-  TypedRange<T> mRange;
+  GrowInput<T> mIn;
   std::vector<RowOffset> mOffsets;
-  std::int64_t mMaxVoxels;
-  int mConnectivity;
   const core::TaskControl& mControl;
   RowFloodScratch mScratch;  // row blocks, row states, the queue
   bool mWiden = false;

@@ -345,8 +345,8 @@ void expectLabellingMatches(core::ScalarType type) {
         const std::int64_t count = ref.count();
         EXPECT_GT(count, 200) << what;
         auto range = detail::TypedRange<T>::make(0, upper);
-        auto out = detail::growByComponents(v.voxels<T>().data(), g.dims, box, range, connectivity, inBox, threads, 0,
-                                            {});
+        auto out = detail::growByComponents(detail::GrowInput<T>{v.voxels<T>().data(), g.dims, box, range, connectivity, 0},
+                                            inBox, threads, {});
         ASSERT_FALSE(out.declined || out.cancelled || out.stoppedAtLimit) << what;
         EXPECT_EQ(out.voxels, count) << what;
         const VoxelMask mask = maskOfRuns(g.dims, out.runs);
@@ -363,8 +363,8 @@ void expectLabellingMatches(core::ScalarType type) {
         EXPECT_EQ(out.bounds.lo, bounds.lo) << what;
         EXPECT_EQ(out.bounds.hi, bounds.hi) << what;
 
-        out = detail::growByComponents(v.voxels<T>().data(), g.dims, box, range, connectivity, inBox, threads,
-                                       count - 1, {});
+        out = detail::growByComponents(
+            detail::GrowInput<T>{v.voxels<T>().data(), g.dims, box, range, connectivity, count - 1}, inBox, threads, {});
         EXPECT_TRUE(out.stoppedAtLimit) << what;
         EXPECT_TRUE(out.runs.empty()) << what;
       }
