@@ -252,12 +252,11 @@ class RowFlood {
     if ((b.ready() >> c) & 1) return;
     b.ready() |= 1ull << c;
     const std::int64_t first = c * mChunk, last = std::min(mWords, first + mChunk);
-    std::uint64_t words[64];
-    inRangeBits(voxels + first * 64, std::min<std::int64_t>(mWidth, last * 64) - first * 64, mIn.range, words);
     mWordsComputed += last - first;
     std::uint64_t carry = first > 0 && ready(b, first - 1) ? b.avail(first - 1) >> 63 : 0;
     for (std::int64_t w = first; w < last; ++w) {
-      const std::uint64_t bits = words[w - first];
+      std::uint64_t bits = 0;
+      inRangeBits(voxels + w * 64, std::min<std::int64_t>(64, mWidth - w * 64), mIn.range, &bits);
       b.avail(w) = bits;
       mInRangeRuns += bitCount(bits & ~((bits << 1) | carry));
       carry = bits >> 63;
