@@ -308,4 +308,17 @@ void Device::collect() {
   });
 }
 
+core::Result<UniqueDescriptorPool> createDescriptorPool(VkDevice device,
+                                                        std::initializer_list<VkDescriptorPoolSize> sizes,
+                                                        uint32_t maxSets, VkDescriptorPoolCreateFlags flags) {
+  VkDescriptorPoolCreateInfo info{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+  info.flags = flags;
+  info.maxSets = maxSets;
+  info.poolSizeCount = static_cast<uint32_t>(sizes.size());
+  info.pPoolSizes = sizes.begin();
+  VkDescriptorPool pool = VK_NULL_HANDLE;
+  VK_TRY(vkCreateDescriptorPool(device, &info, nullptr, &pool));
+  return UniqueDescriptorPool(device, pool);
+}
+
 }  // namespace delineo::renderer

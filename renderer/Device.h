@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <utility>
@@ -42,6 +43,11 @@ std::vector<PhysicalDeviceInfo> listDevices(VkInstance instance);
 // The GPU index a front end should use: `cliIndex` when >= 0, else DELINEO_GPU when set to a
 // number, else -1 (automatic choice).
 int resolveGpuIndex(int cliIndex);
+
+// A descriptor pool of `sizes` for up to `maxSets` sets.
+core::Result<UniqueDescriptorPool> createDescriptorPool(VkDevice device,
+                                                        std::initializer_list<VkDescriptorPoolSize> sizes,
+                                                        uint32_t maxSets, VkDescriptorPoolCreateFlags flags = 0);
 
 class Device {
  public:

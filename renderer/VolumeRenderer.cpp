@@ -130,17 +130,14 @@ core::Result<void> VolumeRenderer::init(const RendererOptions& options) {
     alloc.commandBufferCount = 1;
     VK_TRY(vkAllocateCommandBuffers(dev, &alloc, &slot.commands));
     // Raymarch, slice and overlay sets.
-    VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 8},
-                                    {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, 4},
-                                    {VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 6},
-                                    {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 4}};
-    VkDescriptorPoolCreateInfo dp{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
-    dp.maxSets = 3;
-    dp.poolSizeCount = 4;
-    dp.pPoolSizes = sizes;
-    VkDescriptorPool descriptors = VK_NULL_HANDLE;
-    VK_TRY(vkCreateDescriptorPool(dev, &dp, nullptr, &descriptors));
-    slot.descriptors = UniqueDescriptorPool(dev, descriptors);
+    auto descriptors = createDescriptorPool(dev,
+                                            {{VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 8},
+                                             {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, 4},
+                                             {VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 6},
+                                             {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 4}},
+                                            3);
+    if (!descriptors) return descriptors.error();
+    slot.descriptors = std::move(descriptors).value();
     auto makeUniform = [&](VkDeviceSize size) {
       return Buffer::create(mDevice, size, VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT, Buffer::Memory::HostVisible);
     };

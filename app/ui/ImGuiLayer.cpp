@@ -23,15 +23,10 @@ core::Result<std::unique_ptr<ImGuiLayer>> ImGuiLayer::create(GLFWwindow* window,
                                                              const renderer::SwapchainTarget& swapchain,
                                                              const ImGuiLayerOptions& options) {
   std::unique_ptr<ImGuiLayer> layer(new ImGuiLayer(device));
-  VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 16}};
-  VkDescriptorPoolCreateInfo pi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
-  pi.flags = VK_DESCRIPTOR_POOL_CREATE_FREE_DESCRIPTOR_SET_BIT;
-  pi.maxSets = 16;
-  pi.poolSizeCount = 1;
-  pi.pPoolSizes = sizes;
-  VkDescriptorPool pool = VK_NULL_HANDLE;
-  VK_TRY(vkCreateDescriptorPool(device.handle(), &pi, nullptr, &pool));
-  layer->mPool = renderer::UniqueDescriptorPool(device.handle(), pool);
+  auto pool = renderer::createDescriptorPool(device.handle(), {{VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 16}}, 16,
+                                             VK_DESCRIPTOR_POOL_CREATE_FREE_DESCRIPTOR_SET_BIT);
+  if (!pool) return pool.error();
+  layer->mPool = std::move(pool).value();
 
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
@@ -50,7 +45,7 @@ core::Result<std::unique_ptr<ImGuiLayer>> ImGuiLayer::create(GLFWwindow* window,
   info.Device = device.handle();
   info.QueueFamily = device.queueFamily();
   info.Queue = device.queue();
-  info.DescriptorPool = pool;
+  info.DescriptorPool = layer->mPool.get();
   info.MinImageCount = std::max(2u, swapchain.minImageCount());
   info.ImageCount = std::max(info.MinImageCount, swapchain.imageCount());
   info.MSAASamples = VK_SAMPLE_COUNT_1_BIT;

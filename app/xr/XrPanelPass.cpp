@@ -76,16 +76,13 @@ core::Result<XrPanelPass> XrPanelPass::create(renderer::Device& device) {
                                            renderer::Buffer::Memory::HostVisible);
     if (!buffer) return buffer.error();
     slot.uniforms = std::move(buffer).value();
-    VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, 1},
-                                    {VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 2},
-                                    {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1}};
-    VkDescriptorPoolCreateInfo dp{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
-    dp.maxSets = 1;
-    dp.poolSizeCount = 3;
-    dp.pPoolSizes = sizes;
-    VkDescriptorPool pool = VK_NULL_HANDLE;
-    VK_TRY(vkCreateDescriptorPool(device.handle(), &dp, nullptr, &pool));
-    slot.descriptors = renderer::UniqueDescriptorPool(device.handle(), pool);
+    auto descriptors = renderer::createDescriptorPool(device.handle(),
+                                                      {{VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, 1},
+                                                       {VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 2},
+                                                       {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1}},
+                                                      1);
+    if (!descriptors) return descriptors.error();
+    slot.descriptors = std::move(descriptors).value();
     pass.mSlots.push_back(std::move(slot));
   }
   return pass;
