@@ -12,6 +12,7 @@
 #include <random>
 #include <tuple>
 
+#include "tests/unit/DeltaSupport.h"
 #include "tests/unit/SemiAutoSupport.h"
 #include "tools/GrowFromSeeds.h"
 #include "tools/History.h"
@@ -386,16 +387,7 @@ TEST(GrowFromSeeds, AnOpenPreviewBroughtUpToDateEqualsRevertingAndApplyingAgain)
         ASSERT_TRUE(std::equal(fresh.voxels().begin(), fresh.voxels().end(), previewed.voxels().begin()))
             << "round " << round;
         const EditDelta expected = once.finish();
-        if (round == 3) {
-          const EditDelta delta = preview.finish();
-          EXPECT_EQ(delta.changedVoxels, expected.changedVoxels);
-          ASSERT_EQ(delta.bricks.size(), expected.bricks.size());
-          for (std::size_t b = 0; b < delta.bricks.size(); ++b) {
-            EXPECT_EQ(delta.bricks[b].brick, expected.bricks[b].brick);
-            EXPECT_EQ(delta.bricks[b].before, expected.bricks[b].before);
-            EXPECT_EQ(delta.bricks[b].after, expected.bricks[b].after);
-          }
-        }
+        if (round == 3) test::expectSameDelta(preview.finish(), expected);
       }
     }
 }

@@ -5,6 +5,7 @@
 #include <functional>
 #include <vector>
 
+#include "tests/unit/DeltaSupport.h"
 #include "tools/LabelEdit.h"
 
 namespace delineo::tools {
@@ -174,16 +175,6 @@ void setEachVoxel(LabelEdit& edit, const VoxelBox& box, const Want& want) {
         edit.set(i, j, k, want(i, j, k, edit.labelmap().at(i, j, k)));
 }
 
-void expectSameDelta(const EditDelta& a, const EditDelta& b) {
-  EXPECT_EQ(a.changedVoxels, b.changedVoxels);
-  ASSERT_EQ(a.bricks.size(), b.bricks.size());
-  for (std::size_t n = 0; n < a.bricks.size(); ++n) {
-    EXPECT_EQ(a.bricks[n].brick, b.bricks[n].brick);
-    EXPECT_EQ(a.bricks[n].before, b.bricks[n].before);
-    EXPECT_EQ(a.bricks[n].after, b.bricks[n].after);
-  }
-}
-
 std::vector<PaintRule> everyRule() {
   std::vector<PaintRule> rules(6);
   rules[1].over = PaintRule::Over::BackgroundOnly;
@@ -226,7 +217,7 @@ TEST(LabelEdit, RowsOverBricksGiveTheSameLabelmapAndDeltaAsVoxelByVoxelUnderEver
         EXPECT_EQ(a.changedVoxels(), b.changedVoxels());
         EXPECT_EQ(written, b.changedVoxels() - before);
         EXPECT_EQ(a.touchedBricks(), b.touchedBricks());
-        expectSameDelta(a.finish(), b.finish());
+        test::expectSameDelta(a.finish(), b.finish());
       }
 }
 
@@ -267,7 +258,7 @@ TEST(LabelEdit, RowsFromTheEditStartEqualRevertingAndWritingAfresh) {
       LabelEdit once(fresh, &v, rule);
       setEachVoxel(once, box, mixed);
       EXPECT_TRUE(std::equal(fresh.voxels().begin(), fresh.voxels().end(), updated.voxels().begin()));
-      expectSameDelta(once.finish(), preview.finish());
+      test::expectSameDelta(once.finish(), preview.finish());
     }
 }
 
