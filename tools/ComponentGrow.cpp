@@ -137,8 +137,8 @@ class ComponentGrow final : public ComponentLabelling {
                                         std::numeric_limits<std::uint32_t>::max() - 1);
   }
 
-  ComponentGrowOutcome run(const std::vector<std::array<std::int64_t, 3>>& seeds) override {
-    ComponentGrowOutcome out = select(seeds);
+  RegionOutcome run(const std::vector<std::array<std::int64_t, 3>>& seeds) override {
+    RegionOutcome out = select(seeds);
     std::lock_guard lock(mPassMutex);
     mFinished = true;
     mPassCv.notify_all();
@@ -158,8 +158,8 @@ class ComponentGrow final : public ComponentLabelling {
   }
 
  private:
-  ComponentGrowOutcome select(const std::vector<std::array<std::int64_t, 3>>& seeds) {
-    ComponentGrowOutcome out;
+  RegionOutcome select(const std::vector<std::array<std::int64_t, 3>>& seeds) {
+    RegionOutcome out;
     forEachSlab(0.0, 0.8, [&](Slab& s) { return labelSlab(s); });
     if (mCancelled) out.cancelled = true;
     if (mDeclined) out.declined = true;

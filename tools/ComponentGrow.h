@@ -52,13 +52,15 @@ struct GrowInput {
   std::int64_t maxVoxels;
 };
 
-struct ComponentGrowOutcome {
-  bool declined = false;        // the in-range voxels are too fragmented (memory): nothing was done, flood instead
-  bool cancelled = false;
-  bool stoppedAtLimit = false;  // the region exceeds maxVoxels: no runs are given
+// What one way of growing found (the floods' and the labelling's).
+struct RegionOutcome {
   std::int64_t voxels = 0;      // voxels in the region (also when stopped at the limit)
   VoxelBox bounds;              // bounding box of the region (empty when it is)
-  std::vector<VoxelRun> runs;   // the region, sorted by k, j, i
+  bool stoppedAtLimit = false;  // the region exceeds maxVoxels: no runs are given
+  bool cancelled = false;
+  bool gaveUp = false;          // RowFlood: told to stop (labelling took over); no runs are given
+  bool declined = false;        // labelling: the in-range voxels are too fragmented (memory); flood instead
+  std::vector<VoxelRun> runs;   // the region: labelling sorted by k, j, i; floods in no particular order
 };
 
 // One labelling of an ROI, run() on one thread; another thread (one that was flooding the same
@@ -67,7 +69,7 @@ class ComponentLabelling {
  public:
   virtual ~ComponentLabelling() = default;
   // The region of the components holding an in-range seed (`seeds` lie in the box).
-  virtual ComponentGrowOutcome run(const std::vector<std::array<std::int64_t, 3>>& seeds) = 0;
+  virtual RegionOutcome run(const std::vector<std::array<std::int64_t, 3>>& seeds) = 0;
   // Takes part in run()'s remaining work until run() finishes; reports progress to `control`
   // (run() reports to its own only from the thread that called it).
   virtual void assist(const core::TaskControl& control) = 0;
@@ -95,7 +97,7 @@ void inRangeBits(const T* row, std::int64_t n, TypedRange<T> range, std::uint64_
 
 // The region grown from `seeds` (in `box`; those out of range grow nothing) by labelling alone.
 template <typename T>
-ComponentGrowOutcome growByComponents(const GrowInput<T>& input, const std::vector<std::array<std::int64_t, 3>>& seeds,
+RegionOutcome growByComponents(const GrowInput<T>& input, const std::vector<std::array<std::int64_t, 3>>& seeds,
                                       int threads, const core::TaskControl& control) {
   return makeComponentLabelling(input, threads, 0, control)->run(seeds);
 }

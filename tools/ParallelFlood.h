@@ -45,7 +45,7 @@ class ParallelFlood {
     mSlabs = std::make_unique<Slab[]>(static_cast<std::size_t>(mSlabCount));
   }
 
-  FloodOutcome run(const std::vector<std::array<std::int64_t, 3>>& seeds) {
+  RegionOutcome run(const std::vector<std::array<std::int64_t, 3>>& seeds) {
     for (const auto& s : seeds) {
       if (!mIn.box.contains(s[0], s[1], s[2])) continue;
       Run r{std::int32_t(s[1]), std::int32_t(s[2]), std::int32_t(s[0]), std::int32_t(s[0]), 0, -1, 0, 0};
@@ -57,7 +57,7 @@ class ParallelFlood {
     work(workers[0], 0);
     for (auto& t : pool) t.join();
 
-    FloodOutcome out;
+    RegionOutcome out;
     out.bounds.lo = {std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::int64_t>::max(),
                      std::numeric_limits<std::int64_t>::max()};
     out.bounds.hi = {0, 0, 0};

@@ -2,15 +2,10 @@
 
 #include <algorithm>
 #include <atomic>
-#include <bit>
 #include <chrono>
 #include <cmath>
-#include <condition_variable>
 #include <cstdlib>
-#include <cstring>
 #include <limits>
-#include <memory>
-#include <mutex>
 #include <sstream>
 #include <thread>
 #include <tuple>
@@ -27,7 +22,7 @@ namespace {
 
 using core::makeError;
 
-using detail::FloodOutcome;
+using detail::RegionOutcome;
 using detail::TypedRange;
 
 constexpr double kLabelAfterMs = 0.5;
@@ -70,17 +65,8 @@ core::Result<GrowRegion> flood(const core::Volume& volume, const RegionGrowParam
     auto voxels = volume.voxels<T>();
     for (const Ijk& s : params.seeds)
       region.seedsInRange += !range.empty && range.contains(voxels[std::size_t(g.linearIndex(s[0], s[1], s[2]))]);
-    if (range.empty) return FloodOutcome{};
+    if (range.empty) return RegionOutcome{};
     const detail::GrowInput<T> input{voxels.data(), g.dims, box, range, params.connectivity, params.maxVoxels};
-    auto fromLabelling = [](detail::ComponentGrowOutcome&& l) {
-      FloodOutcome out;
-      out.voxels = l.voxels;
-      out.bounds = l.bounds;
-      out.stoppedAtLimit = l.stoppedAtLimit;
-      out.cancelled = l.cancelled;
-      out.runs = std::move(l.runs);
-      return out;
-    };
     auto floodAll = [&] {
       detail::ParallelFlood<T> fill(input, params.threads, control);
       return fill.run(params.seeds);
@@ -89,7 +75,8 @@ core::Result<GrowRegion> flood(const core::Volume& volume, const RegionGrowParam
         workerCount(params.threads), 1, detail::labelWorkerLimit(box, params.threads)));
     auto labelAll = [&] {
       auto labelled = detail::growByComponents(input, params.seeds, params.threads, control);
-      return labelled.declined ? floodAll() : fromLabelling(std::move(labelled));
+      if (labelled.declined) return floodAll();
+      return labelled;
     };
     if (strategy == detail::GrowStrategy::ParallelFlood) return floodAll();
     if (strategy == detail::GrowStrategy::Labelling) return labelAll();
@@ -103,7 +90,7 @@ core::Result<GrowRegion> flood(const core::Volume& volume, const RegionGrowParam
     };
     if (strategy == detail::GrowStrategy::Flood) return rowFlood.run(params.seeds);
     if (labelWorkers < 2) {
-      FloodOutcome flooded = rowFlood.run(params.seeds, [&] {
+      RegionOutcome flooded = rowFlood.run(params.seeds, [&] {
         return !compactAndLarge() && rowFlood.floodCostNs() <= rowFlood.labelCostNs() / labelWorkers;
       });
       return flooded.gaveUp ? labelAll() : flooded;
@@ -116,7 +103,7 @@ core::Result<GrowRegion> flood(const core::Volume& volume, const RegionGrowParam
     core::TaskControl labelControl;
     labelControl.cancel = &stopLabelling;
     auto labelling = detail::makeComponentLabelling(input, labelWorkers - 1, 1, labelControl);
-    detail::ComponentGrowOutcome labelOutcome;
+    RegionOutcome labelOutcome;
     const auto started = std::chrono::steady_clock::now();
     std::thread labeller;
     std::chrono::steady_clock::time_point labelStart;
@@ -128,7 +115,7 @@ core::Result<GrowRegion> flood(const core::Volume& volume, const RegionGrowParam
         labelled.store(true, std::memory_order_release);
       });
     };
-    FloodOutcome flooded = rowFlood.run(params.seeds, [&] {
+    RegionOutcome flooded = rowFlood.run(params.seeds, [&] {
       if (compactAndLarge()) return false;
       if (!labeller.joinable()) {
         if (msSince(started) >= kLabelAfterMs) startLabelling();
@@ -154,11 +141,12 @@ core::Result<GrowRegion> flood(const core::Volume& volume, const RegionGrowParam
     labelling->assist(control);
     labeller.join();
     if (labelOutcome.cancelled && control.cancelled()) {
-      FloodOutcome out;
+      RegionOutcome out;
       out.cancelled = true;
       return out;
     }
-    return labelOutcome.declined ? floodAll() : fromLabelling(std::move(labelOutcome));
+    if (labelOutcome.declined) return floodAll();
+    return labelOutcome;
   });
   if (outcome.cancelled) return makeError("region grow cancelled");
   region.voxels = outcome.voxels;

@@ -49,15 +49,6 @@ inline std::vector<RowOffset> rowOffsets(int connectivity) {
   return out;
 }
 
-struct FloodOutcome {
-  std::int64_t voxels = 0;
-  VoxelBox bounds;
-  bool stoppedAtLimit = false;
-  bool cancelled = false;
-  bool gaveUp = false;          // RowFlood: told to stop (labelling took over); the runs are partial
-  std::vector<VoxelRun> runs;   // the region, in no particular order
-};
-
 // Memory a RowFlood keeps between calls (up to 64 MB), so that a grow after a grow (a threshold
 // dragged in a preview) finds its pages mapped already. One at a time; concurrent grows
 // allocate their own.
@@ -145,7 +136,7 @@ class RowFlood {
 
   // Floods from `seeds` (in the box; those out of range grow nothing). `keepGoing`, if set, is
   // asked every few hundred rows; when it says no, the flood stops with gaveUp.
-  FloodOutcome run(const std::vector<std::array<std::int64_t, 3>>& seeds, const std::function<bool()>& keepGoing = {}) {
+  RegionOutcome run(const std::vector<std::array<std::int64_t, 3>>& seeds, const std::function<bool()>& keepGoing = {}) {
     mLo = {std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::int64_t>::max(),
            std::numeric_limits<std::int64_t>::max()};
     mHi = {0, 0, 0};
@@ -170,7 +161,7 @@ class RowFlood {
         if (keepGoing && !mStop && !keepGoing()) mGaveUp = mStop = true;
       }
     }
-    FloodOutcome out;
+    RegionOutcome out;
     out.voxels = mVoxelCount;
     if (out.voxels > 0) {
       out.bounds.lo = mLo;
