@@ -90,10 +90,10 @@ core::Result<GrowRegion> flood(const core::Volume& volume, const RegionGrowParam
     };
     if (strategy == detail::GrowStrategy::Flood) return rowFlood.run(params.seeds);
     if (labelWorkers < 2) {
-      RegionOutcome flooded = rowFlood.run(params.seeds, [&] {
-        return !compactAndLarge() && rowFlood.floodCostNs() <= rowFlood.labelCostNs() / labelWorkers;
-      });
-      return flooded.gaveUp ? labelAll() : flooded;
+      RegionOutcome flooded = rowFlood.run(
+          params.seeds, [&] { return !compactAndLarge() && rowFlood.floodCostNs() <= rowFlood.labelCostNs(); });
+      if (flooded.gaveUp) return labelAll();
+      return flooded;
     }
     // The labelling starts beside the flood (unless the flood is done within kLabelAfterMs: a
     // small region, where starting a thread and a second stream of reads only slows it); the
@@ -139,12 +139,7 @@ core::Result<GrowRegion> flood(const core::Volume& volume, const RegionGrowParam
     }
     if (!labeller.joinable()) startLabelling();
     labelling->assist(control);
-    labeller.join();
-    if (labelOutcome.cancelled && control.cancelled()) {
-      RegionOutcome out;
-      out.cancelled = true;
-      return out;
-    }
+    labeller.join();  // cancelled by the user while helping: labelOutcome says so
     if (labelOutcome.declined) return floodAll();
     return labelOutcome;
   });
